@@ -1,0 +1,75 @@
+"""The one small interface every sentiment/emotion backend implements."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..schema import EMOTIONS, SENTIMENTS
+
+__all__ = ["Prediction", "Backend", "score_from_proba", "label_from_score"]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Sentiment and emotion of one piece of text (a clause, a sentence or a whole comment).
+
+    Attributes:
+        sentiment: ``positive``, ``neutral`` or ``negative``.
+        score: polarity in [-1, 1]; negative below zero.
+        sentiment_proba: probability per sentiment label (keys: :data:`cxtext.schema.SENTIMENTS`).
+        emotions: Plutchik-8 labels whose probability passed the backend's per-label threshold,
+            in the order of :data:`cxtext.schema.EMOTIONS`; empty means no clear emotion.
+        emotion_proba: probability per Plutchik-8 label.
+    """
+
+    sentiment: str
+    score: float
+    sentiment_proba: dict[str, float] = field(default_factory=dict)
+    emotions: tuple[str, ...] = ()
+    emotion_proba: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.sentiment not in SENTIMENTS:
+            raise ValueError(f"sentiment must be one of {SENTIMENTS}, got {self.sentiment!r}")
+        if not -1.0 <= self.score <= 1.0:
+            raise ValueError(f"score must lie in [-1, 1], got {self.score!r}")
+        unknown = set(self.emotions) - set(EMOTIONS)
+        if unknown:
+            raise ValueError(f"unknown emotions {sorted(unknown)}; allowed: {EMOTIONS}")
+
+
+def score_from_proba(proba: dict[str, float]) -> float:
+    """Polarity score in [-1, 1] from sentiment probabilities: P(positive) - P(negative)."""
+    score = float(proba.get("positive", 0.0)) - float(proba.get("negative", 0.0))
+    return max(-1.0, min(1.0, score))
+
+
+def label_from_score(score: float, neutral_band: float = 0.05) -> str:
+    """The sentiment label of a score: neutral within ``neutral_band`` of zero."""
+    if score > neutral_band:
+        return "positive"
+    if score < -neutral_band:
+        return "negative"
+    return "neutral"
+
+
+class Backend(ABC):
+    """Sentiment and emotion for batches of short texts.
+
+    Backends are registered by name (see :mod:`cxtext.backends`) and constructed with keyword
+    options only; ``__init__`` stores options and loads nothing heavy until first use.
+    ``analyze`` receives clauses/sentences already split by :mod:`cxtext.segment`, each with the
+    language to analyse it in (one of :data:`cxtext.schema.LANGUAGES`; never ``und``).
+    """
+
+    #: Registered name, e.g. ``"fast"``.
+    name: str = ""
+
+    @abstractmethod
+    def analyze(self, texts: Sequence[str], langs: Sequence[str]) -> list[Prediction]:
+        """Return one :class:`Prediction` per text, in order."""
+
+    def describe(self) -> dict[str, str]:
+        """Name and versions of the models in use, stamped into outputs and reports."""
+        return {"backend": self.name}

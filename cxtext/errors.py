@@ -1,0 +1,106 @@
+"""Every exception and warning cxtext raises.
+
+Messages say what was given, what is allowed and how to fix it. Each error subclasses a
+builtin so callers can catch ``ValueError``/``FileNotFoundError`` without importing cxtext.
+The CLI turns any :class:`CxtextError` into a one-line message and exit code 2.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "CxtextError",
+    "InputError",
+    "InputFileNotFoundError",
+    "UnsupportedFormatError",
+    "ColumnError",
+    "OutputExistsError",
+    "ConfigError",
+    "MissingDependencyError",
+    "ModelError",
+    "CxtextWarning",
+    "EncodingFallbackWarning",
+    "SmallSampleWarning",
+    "format_choices",
+]
+
+
+def format_choices(values: Iterable[object], limit: int = 30) -> str:
+    """Join values as ``'a', 'b', 'c'`` for error messages (at most ``limit`` shown)."""
+    values = [repr(str(v)) for v in values]
+    shown = ", ".join(values[:limit])
+    if len(values) > limit:
+        shown += f", ... ({len(values) - limit} more)"
+    return shown or "(none)"
+
+
+class CxtextError(Exception):
+    """Base class of every cxtext error; its message is meant for the end user."""
+
+
+class InputError(CxtextError, ValueError):
+    """The input data cannot be read or used as given."""
+
+
+class InputFileNotFoundError(CxtextError, FileNotFoundError):
+    """An input file or folder does not exist."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(f"input file {str(path)!r} does not exist; check the path (and the current directory)")
+
+
+class UnsupportedFormatError(InputError):
+    """A file extension cxtext cannot read or write."""
+
+    def __init__(self, path: object, allowed: Iterable[str], role: str = "input") -> None:
+        super().__init__(
+            f"cannot use {str(path)!r} as {role}: unknown file extension; "
+            f"use one of {format_choices(allowed)}"
+        )
+
+
+class ColumnError(InputError, KeyError):
+    """A column is missing, ambiguous, duplicated or would be overwritten."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; we want it plain
+        return str(self.args[0]) if self.args else ""
+
+
+class OutputExistsError(CxtextError, FileExistsError):
+    """The output file exists and ``force`` was not given."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"output file {str(path)!r} already exists; pass --force (force=True) to overwrite it "
+            "or choose another name"
+        )
+
+
+class ConfigError(CxtextError, ValueError):
+    """An option or configuration value is not allowed."""
+
+
+class MissingDependencyError(CxtextError, ImportError):
+    """An optional extra is needed for the requested feature."""
+
+    def __init__(self, feature: str, extra: str, package: str) -> None:
+        super().__init__(
+            f"{feature} needs the optional package {package!r}, which is not installed; "
+            f'install it with: pip install "cxtext[{extra}]"'
+        )
+
+
+class ModelError(CxtextError, ValueError):
+    """A model cannot be loaded or does not fit the cxtext output contract."""
+
+
+class CxtextWarning(UserWarning):
+    """Base class of cxtext warnings."""
+
+
+class EncodingFallbackWarning(CxtextWarning):
+    """A CSV file was not UTF-8 and was decoded with a fallback encoding."""
+
+
+class SmallSampleWarning(CxtextWarning):
+    """A metric or driver rests on fewer observations than the configured minimum."""

@@ -1,0 +1,130 @@
+"""Split comments into sentences (spaCy ``blank(lang)`` + sentencizer) and clauses.
+
+Every piece keeps its character offsets in the original comment, so evidence and
+topic-level sentiment can point back into the text. Clauses are sentences cut before a
+contrast marker ("the product is great | but delivery was a nightmare"), because the two
+sides of "but" usually carry different verdicts.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .schema import LANGUAGES
+
+__all__ = ["Span", "sentences", "clauses", "split_comments", "CONTRAST_MARKERS"]
+
+#: Words that open a contrasting clause, per language (lower case).
+CONTRAST_MARKERS: dict[str, tuple[str, ...]] = {
+    "en": ("but", "however", "although", "though", "yet", "whereas", "except"),
+    "es": ("pero", "aunque", "sin embargo", "no obstante", "sino", "excepto", "salvo"),
+    "it": ("ma", "però", "tuttavia", "anche se", "sebbene", "invece", "eccetto", "tranne"),
+    "pt": ("mas", "porém", "contudo", "entretanto", "embora", "no entanto", "exceto", "todavia"),
+}
+_MIN_CLAUSE_WORDS = 2
+_SENTENCE_END = re.compile(r"[.!?;…\n\u3002]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a comment: ``comment[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=None)
+def _nlp(lang: str):  # noqa: ANN202 - spaCy Language, imported lazily
+    import spacy
+
+    nlp = spacy.blank(lang if lang in LANGUAGES else "xx")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 10_000_000
+    return nlp
+
+
+@lru_cache(maxsize=None)
+def _contrast_pattern(lang: str) -> re.Pattern[str]:
+    markers = CONTRAST_MARKERS.get(lang, CONTRAST_MARKERS["en"])
+    # a marker after a comma or space, not at the very start, as a whole word
+    alternatives = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+    return re.compile(rf"(?<=[\s,;:])(?:{alternatives})\b", re.IGNORECASE)
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    piece = text[start:end]
+    left = len(piece) - len(piece.lstrip())
+    right = len(piece.rstrip())
+    if right <= left:
+        return None
+    return Span(piece[left:right], start + left, start + right)
+
+
+def _needs_sentencizer(text: str) -> bool:
+    stripped = text.rstrip()
+    return bool(_SENTENCE_END.search(stripped, 0, max(0, len(stripped) - 1)))
+
+
+def sentences(text: str, lang: str = "en") -> list[Span]:
+    """Sentences of ``text`` with offsets; whitespace-only text gives ``[]``.
+
+    Example:
+        >>> [s.text for s in sentences("Great product. Slow delivery!", "en")]
+        ['Great product.', 'Slow delivery!']
+    """
+    return list(_sentences_many([text], lang))[0]
+
+
+def _sentences_many(texts: Iterable[str], lang: str) -> Iterator[list[Span]]:
+    texts = list(texts)
+    complex_idx = [i for i, t in enumerate(texts) if _needs_sentencizer(t)]
+    docs = dict(zip(complex_idx, _nlp(lang).pipe(texts[i] for i in complex_idx)))
+    for i, text in enumerate(texts):
+        if i not in docs:
+            span = _trimmed(text, 0, len(text))
+            yield [span] if span else []
+            continue
+        spans = (_trimmed(text, s.start_char, s.end_char) for s in docs[i].sents)
+        yield [s for s in spans if s]
+
+
+def clauses(sentence: Span, lang: str = "en") -> list[Span]:
+    """Cut a sentence before contrast markers; each side keeps at least two words.
+
+    Example:
+        >>> s = Span("the product is great but delivery was a nightmare", 0, 50)
+        >>> [c.text for c in clauses(s, "en")]
+        ['the product is great', 'but delivery was a nightmare']
+    """
+    cuts = [0]
+    for match in _contrast_pattern(lang).finditer(sentence.text):
+        before = sentence.text[cuts[-1]:match.start()]
+        after = sentence.text[match.end():]
+        if len(before.split()) >= _MIN_CLAUSE_WORDS and len(after.split()) >= _MIN_CLAUSE_WORDS - 1:
+            cuts.append(match.start())
+    cuts.append(len(sentence.text))
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        span = _trimmed(sentence.text, a, b)
+        if span:
+            piece = span.text.rstrip(",;: ")
+            pieces.append(Span(piece, sentence.start + span.start, sentence.start + span.start + len(piece)))
+    return pieces
+
+
+def split_comments(texts: list[str], langs: list[str]) -> list[list[list[Span]]]:
+    """Sentences and clauses of many comments: ``result[i][j]`` = clauses of sentence j of text i.
+
+    Comments are grouped by language so each spaCy pipeline runs once over its batch.
+    """
+    result: list[list[list[Span]]] = [[] for _ in texts]
+    by_lang: dict[str, list[int]] = {}
+    for i, lang in enumerate(langs):
+        by_lang.setdefault(lang, []).append(i)
+    for lang, idx in by_lang.items():
+        for i, sents in zip(idx, _sentences_many((texts[i] for i in idx), lang)):
+            result[i] = [clauses(s, lang) for s in sents]
+    return result

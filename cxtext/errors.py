@@ -21,7 +21,9 @@ __all__ = [
     "CxtextWarning",
     "EncodingFallbackWarning",
     "SmallSampleWarning",
+    "ScoreIssueWarning",
     "format_choices",
+    "CodebookError",
 ]
 
 
@@ -104,3 +106,26 @@ class EncodingFallbackWarning(CxtextWarning):
 
 class SmallSampleWarning(CxtextWarning):
     """A metric or driver rests on fewer observations than the configured minimum."""
+
+
+class ScoreIssueWarning(CxtextWarning):
+    """Some score values are out of range, not numbers or unknown labels (see ``score_issue``)."""
+
+
+class CodebookError(InputError):
+    """A codebook file cannot be read or has mistakes (each listed with its line)."""
+
+
+class TranscriptError(InputError):
+    """A transcript file cannot be parsed; the message names the file and the line."""
+
+    def __init__(self, file: object, line: int | None, message: str, where: str = "line") -> None:
+        place = f"{file}, {where} {line}" if line else f"{file}"
+        super().__init__(f"cannot read transcript {place}: {message}")
+        self.file = str(file)
+        self.line = line
+        self.message = message
+
+
+class TranscriptWarning(CxtextWarning):
+    """A transcript was read, but something in it (speaker labels, roles) needs a look."""

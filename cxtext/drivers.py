@@ -1,0 +1,635 @@
+"""Which topics, and which feelings about them, move the score, and by how much.
+
+Input: a *tagged* table (``cxtext tag`` output: a ``topics`` column holding lists or
+``;``-joined strings, and ``sentiment_<topic>`` columns holding ``positive``, ``neutral``,
+``negative``, ``mixed`` or nothing) plus a score column (NPS, CSAT or CES answers).
+
+Drivers come at three levels:
+
+* ``topic``: the comment mentions the topic (``process``), any subtopic included;
+* ``topic_sentiment``: it mentions the topic with that sentiment (``process:negative``);
+* ``subtopic``: hierarchical topics as tagged (``process/delivery``), when present.
+
+For every driver :func:`driver_table` reports
+
+* ``n``, ``share``, the mean answer and the metric (NPS, mean CSAT, mean CES ease) among the
+  comments *with* and *without* the driver;
+* ``impact`` = metric(all) - metric(all without the comments that mention the driver), the
+  remove-and-recompute figure CX teams know, with a seeded percentile-bootstrap 95% interval
+  (vectorised: every driver of every resample comes from one matrix product);
+* ``weight``: the key-driver weight. The answer is regressed (OLS; or ``model="logistic"``:
+  promoter vs detractor for NPS, top box vs the rest for CSAT/CES) on the indicators of one
+  level, and the explained variance is split among them: exact Shapley values (= general
+  dominance weights) up to 15 indicators, Johnson's relative weights beyond (and for the
+  logistic model, with the McKelvey-Zavoina pseudo-R², Tonidandel & LeBreton 2010). The
+  weights of a level sum to that model's R² (``table.attrs["r2"]``);
+* ``flags``: ``small_n`` (n below ``min_n``), ``ci_crosses_zero``, ``collinear(<other>)``
+  (|phi| above ``collinearity`` with another driver of the same level), ``high_vif``
+  (variance inflation factor above 10), ``not_modelled`` (constant indicator, no weight).
+
+Rows are sorted by absolute impact. Results do not depend on the row order of the input:
+rows are put in a canonical order before resampling.
+
+Example:
+    >>> import pandas as pd
+    >>> from cxtext.drivers import driver_table
+    >>> tagged = pd.DataFrame({
+    ...     "topics": ["process", "", "process;price", "price"],
+    ...     "sentiment_process": ["negative", "", "negative", ""],
+    ...     "sentiment_price": ["", "", "positive", "neutral"],
+    ...     "nps": [3, 10, 6, 9]})
+    >>> t = driver_table(tagged, score="nps", metric="nps", n_boot=200)
+    >>> t.loc[t.driver == "process", "impact"].item()
+    -100.0
+"""
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import ColumnError, ConfigError, SmallSampleWarning, format_choices
+from .schema import CX_TOPICS, MULTI_LABEL_SEPARATOR, TOPIC_SENTIMENTS, TOPICS, topic_sentiment_column
+from .scores import ParsedScores, ScoreSpec, _check_label_column, _warn_issues, ces_spec, csat_spec, nps_spec, parse_scores
+
+__all__ = [
+    "METRICS",
+    "DriverIndicators",
+    "read_tagged",
+    "parse_topics",
+    "driver_indicators",
+    "metric_values",
+    "bootstrap_impact",
+    "shapley_r2",
+    "relative_weights",
+    "key_driver_weights",
+    "driver_table",
+    "DRIVER_COLUMNS",
+]
+
+METRICS: tuple[str, ...] = ("nps", "csat", "ces")
+#: Columns of :func:`driver_table` (``segment`` comes first when ``by`` is given).
+DRIVER_COLUMNS: tuple[str, ...] = (
+    "driver", "level", "topic", "sentiment", "n", "share", "mean_score_with", "mean_score_without",
+    "metric_with", "metric_without", "impact", "ci_low", "ci_high", "weight", "flags",
+)
+_EXACT_SHAPLEY_MAX = 15
+_VIF_MAX = 10.0
+
+
+def read_tagged(path: str) -> pd.DataFrame:
+    """Read a tagged table (CSV, TSV, XLSX, Parquet, JSONL) with :func:`cxtext.io.read_table`."""
+    from .io import read_table
+
+    return read_table(path)
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def parse_topics(value: object) -> list[str]:
+    """Topics of one cell: a list/tuple/array, a ``;``-joined string, a JSON list, or empty.
+
+    Example:
+        >>> parse_topics("process;price"), parse_topics(["people"]), parse_topics(float("nan"))
+        (['process', 'price'], ['people'], [])
+    """
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, np.ndarray, pd.Series)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if isinstance(value, float) and math.isnan(value):
+        return []
+    text = str(value).strip()
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            loaded = json.loads(text)
+        except ValueError:
+            loaded = None
+        if isinstance(loaded, list):
+            return [str(v).strip() for v in loaded if str(v).strip()]
+    return [t.strip() for t in text.split(MULTI_LABEL_SEPARATOR) if t.strip()]
+
+
+def _cell_text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip().lower()
+
+
+@dataclass(frozen=True)
+class DriverIndicators:
+    """Boolean driver indicators of a tagged table.
+
+    Attributes:
+        matrix: ``(n_rows, n_drivers)`` boolean array.
+        drivers: one row per driver: ``driver, level, topic, sentiment``.
+    """
+
+    matrix: np.ndarray
+    drivers: pd.DataFrame
+
+
+def driver_indicators(
+    tagged: pd.DataFrame,
+    topics_column: str = TOPICS,
+    sentiments: Sequence[str] = TOPIC_SENTIMENTS,
+    subtopics: bool = True,
+) -> DriverIndicators:
+    """Build the topic, topic:sentiment and subtopic indicators of a tagged table.
+
+    A topic counts as mentioned when the ``topics`` cell names it (or one of its subtopics
+    ``topic/sub``) or its ``sentiment_<topic>`` cell is not empty. Topics are ordered as in
+    :data:`cxtext.schema.CX_TOPICS`, then alphabetically.
+
+    Example:
+        >>> ind = driver_indicators(pd.DataFrame({"topics": ["price", ""],
+        ...                                       "sentiment_price": ["negative", ""]}))
+        >>> list(ind.drivers.driver), ind.matrix[:, 0].tolist()
+        (['price', 'price:negative'], [True, False])
+    """
+    has_topics = topics_column in tagged.columns
+    sentiment_topics = [str(c)[len("sentiment_"):] for c in tagged.columns
+                        if str(c).startswith("sentiment_") and str(c) != "sentiment_score"]
+    if not has_topics and not sentiment_topics:
+        raise ColumnError(
+            f"the table has neither a {topics_column!r} column nor sentiment_<topic> columns; "
+            "give the output of `cxtext tag` (or name the topics column with topics_column=)"
+        )
+    n = len(tagged)
+    cells = [parse_topics(v) for v in tagged[topics_column].tolist()] if has_topics else [[] for _ in range(n)]
+    sentiment_cells = {t: [_cell_text(v) for v in tagged[topic_sentiment_column(t)].tolist()]
+                       for t in sentiment_topics}
+    top: dict[str, np.ndarray] = {}
+    sub: dict[str, np.ndarray] = {}
+    for i, labels in enumerate(cells):
+        for label in labels:
+            head = label.split("/")[0]
+            top.setdefault(head, np.zeros(n, dtype=bool))[i] = True
+            if subtopics and "/" in label:
+                sub.setdefault(label, np.zeros(n, dtype=bool))[i] = True
+    for t, values in sentiment_cells.items():
+        mentioned = np.array([v != "" for v in values], dtype=bool)
+        if mentioned.any() or t in top:
+            top[t] = top.get(t, np.zeros(n, dtype=bool)) | mentioned
+    order = {t: i for i, t in enumerate(CX_TOPICS)}
+    names = sorted(top, key=lambda t: (order.get(t, len(order)), t))
+    columns: list[np.ndarray] = []
+    rows: list[tuple[str, str, str, str]] = []
+    for topic in names:
+        columns.append(top[topic])
+        rows.append((topic, "topic", topic, ""))
+    for topic in names:
+        values = sentiment_cells.get(topic)
+        if values is None:
+            continue
+        arr = np.array(values, dtype=object)
+        for sentiment in sentiments:
+            hits = arr == sentiment
+            if not hits.any():  # keep the table short: only sentiments that occur
+                continue
+            columns.append(hits)
+            rows.append((f"{topic}:{sentiment}", "topic_sentiment", topic, sentiment))
+    for label in sorted(sub, key=lambda t: (order.get(t.split("/")[0], len(order)), t)):
+        columns.append(sub[label])
+        rows.append((label, "subtopic", label.split("/")[0], ""))
+    matrix = np.column_stack(columns).astype(bool) if columns else np.zeros((n, 0), dtype=bool)
+    drivers = pd.DataFrame(rows, columns=["driver", "level", "topic", "sentiment"])
+    return DriverIndicators(matrix, drivers)
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def _spec(metric: str, scale: object = None, direction: str | None = None) -> ScoreSpec:
+    if metric not in METRICS:
+        raise ConfigError(f"metric {metric!r} is not allowed; use one of {format_choices(METRICS)}")
+    if metric == "nps":
+        return nps_spec(scale or "0-10")
+    if metric == "csat":
+        return csat_spec(scale or 5)
+    return ces_spec(scale, direction)
+
+
+def metric_values(parsed: ParsedScores) -> np.ndarray:
+    """Per-row values whose mean is the metric: NPS -> +100/0/-100, CSAT/CES -> the answer.
+
+    Example:
+        >>> metric_values(parse_scores([10, 8, 2], nps_spec())).tolist()
+        [100.0, 0.0, -100.0]
+    """
+    v = parsed.values.to_numpy(dtype=float)
+    if parsed.spec.metric == "nps":
+        return np.where(np.isnan(v), np.nan, np.where(v >= 9, 100.0, np.where(v <= 6, -100.0, 0.0)))
+    return v
+
+
+# --------------------------------------------------------------------------- impact
+
+
+def _canonical_order(y: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Row order that depends only on the rows' contents (so results ignore input order)."""
+    keys = [matrix[:, j] for j in range(matrix.shape[1] - 1, -1, -1)] + [y]
+    return np.lexsort(keys) if keys else np.arange(len(y))
+
+
+def bootstrap_impact(
+    y: np.ndarray, matrix: np.ndarray, n_boot: int = 2000, seed: int = 0, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Impact = mean(y) - mean(y without the rows of each driver), with percentile intervals.
+
+    Args:
+        y: per-row metric values (no NaN), see :func:`metric_values`.
+        matrix: ``(n, k)`` boolean driver indicators.
+        n_boot: bootstrap resamples (0 skips the interval: NaN).
+        seed: random seed (results are reproducible and independent of row order).
+        confidence: interval coverage.
+
+    Returns:
+        ``(impact, ci_low, ci_high)``, each of length ``k``. A driver nobody mentions has
+        impact 0 and interval [0, 0]; a driver everybody mentions has NaN.
+
+    Example:
+        >>> imp, lo, hi = bootstrap_impact(np.array([1.0, 3.0]), np.array([[True], [False]]), 100)
+        >>> imp.tolist()
+        [-1.0]
+    """
+    y = np.asarray(y, dtype=float)
+    m = np.asarray(matrix, dtype=bool).reshape(len(y), -1)
+    n, k = m.shape
+    if n == 0:
+        nan = np.full(k, np.nan)
+        return nan, nan.copy(), nan.copy()
+    order = _canonical_order(y, m)
+    y, m = y[order], m[order]
+    mf = m.astype(float)
+    total = y.sum()
+    counts = mf.sum(axis=0)
+    sums = y @ mf
+    with np.errstate(invalid="ignore", divide="ignore"):
+        impact = total / n - (total - sums) / (n - counts)
+    impact = np.where(counts == 0, 0.0, impact)
+    if n_boot <= 0:
+        nan = np.full(k, np.nan)
+        return impact, nan, nan.copy()
+    rng = np.random.default_rng(seed)
+    chunk = max(1, min(n_boot, 4_000_000 // max(n, 1)))
+    ym = mf * y[:, None]
+    draws = []
+    for start in range(0, n_boot, chunk):
+        b = min(chunk, n_boot - start)
+        idx = rng.integers(0, n, size=(b, n))
+        w = np.bincount((idx + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n).astype(float)
+        s_all = w @ y
+        c = w @ mf
+        s = w @ ym
+        with np.errstate(invalid="ignore", divide="ignore"):
+            draws.append(s_all[:, None] / n - (s_all[:, None] - s) / (n - c))
+    boot = np.vstack(draws)
+    alpha = (1 - confidence) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (driver in every row)
+        low = np.nanquantile(boot, alpha, axis=0)
+        high = np.nanquantile(boot, 1 - alpha, axis=0)
+    never = counts == 0
+    low[never], high[never] = 0.0, 0.0
+    return impact, low, high
+
+
+# --------------------------------------------------------------------------- key-driver weights
+
+
+def _corr(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    xc = x - x.mean(axis=0)
+    yc = y - y.mean()
+    sx = np.sqrt((xc ** 2).sum(axis=0))
+    sy = math.sqrt(float((yc ** 2).sum()))
+    rxx = (xc.T @ xc) / np.outer(sx, sx)
+    rxy = (xc.T @ yc) / (sx * sy) if sy > 0 else np.zeros(x.shape[1])
+    return rxx, rxy
+
+
+def _subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
+    """R² of the OLS model on every subset of predictors (index = bit mask)."""
+    p = len(rxy)
+    masks = np.arange(1 << p)
+    bits = (masks[:, None] >> np.arange(p)) & 1
+    sizes = bits.sum(axis=1)
+    r2 = np.zeros(1 << p)
+    for size in range(1, p + 1):
+        sel = np.nonzero(sizes == size)[0]
+        cols = np.nonzero(bits[sel])[1].reshape(len(sel), size)
+        sub = rxx[cols[:, :, None], cols[:, None, :]]
+        vec = rxy[cols]
+        beta = np.einsum("bij,bj->bi", np.linalg.pinv(sub, rcond=1e-10, hermitian=True), vec)
+        r2[sel] = np.einsum("bi,bi->b", beta, vec)
+    return np.clip(r2, 0.0, 1.0)
+
+
+def shapley_r2(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Exact Shapley decomposition of the OLS R² (general dominance weights).
+
+    Args:
+        x: ``(n, p)`` predictors (p up to about 15: 2**p models are evaluated).
+        y: ``(n,)`` response.
+
+    Returns:
+        ``(weights, r2)`` with ``weights.sum() == r2`` (up to rounding).
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.normal(size=(200, 3)); y = x[:, 0] + 0.5 * x[:, 1] + rng.normal(size=200)
+        >>> w, r2 = shapley_r2(x, y)
+        >>> bool(abs(w.sum() - r2) < 1e-9 and w[0] > w[1] > w[2])
+        True
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    p = x.shape[1]
+    if p == 0:
+        return np.zeros(0), 0.0
+    rxx, rxy = _corr(x, y)
+    r2 = _subset_r2(rxx, rxy)
+    masks = np.arange(1 << p)
+    sizes = ((masks[:, None] >> np.arange(p)) & 1).sum(axis=1)
+    fact = np.array([math.factorial(i) for i in range(p + 1)], dtype=float)
+    coef = fact[sizes] * fact[p - sizes - 1].clip(min=0) / fact[p]
+    weights = np.zeros(p)
+    for j in range(p):
+        without = masks[(masks >> j) & 1 == 0]
+        weights[j] = float((coef[without] * (r2[without | (1 << j)] - r2[without])).sum())
+    return weights, float(r2[-1])
+
+
+def _orthogonal(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Johnson's orthogonal counterparts Z of standardised X, and Lambda = corr(X, Z)."""
+    xs = (x - x.mean(axis=0)) / x.std(axis=0)
+    rxx = np.corrcoef(xs, rowvar=False).reshape(x.shape[1], x.shape[1])
+    evals, evecs = np.linalg.eigh(rxx)
+    evals = np.clip(evals, 1e-12, None)
+    lam = evecs @ np.diag(np.sqrt(evals)) @ evecs.T
+    z = xs @ evecs @ np.diag(1 / np.sqrt(evals)) @ evecs.T
+    return z, lam
+
+
+def relative_weights(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Johnson's (2000) relative weights of an OLS model; they sum to its R².
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.normal(size=(300, 2)); y = 2 * x[:, 0] + rng.normal(size=300)
+        >>> w, r2 = relative_weights(x, y)
+        >>> bool(abs(w.sum() - r2) < 1e-9 and w[0] > 10 * w[1])
+        True
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.shape[1] == 0:
+        return np.zeros(0), 0.0
+    z, lam = _orthogonal(x)
+    ys = (y - y.mean()) / y.std()
+    beta = z.T @ ys / len(y)  # z columns are standardised and uncorrelated
+    weights = (lam ** 2) @ (beta ** 2)
+    return weights, float(weights.sum())
+
+
+def _logistic_relative_weights(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Relative weights for a logistic model (Tonidandel & LeBreton 2010), McKelvey-Zavoina R²."""
+    from sklearn.linear_model import LogisticRegression
+
+    if x.shape[1] == 0 or len(np.unique(y)) < 2:
+        return np.zeros(x.shape[1]), 0.0
+    z, lam = _orthogonal(x)
+    model = LogisticRegression(C=1e6, max_iter=2000)
+    model.fit(z, y)
+    logit = z @ model.coef_[0] + model.intercept_[0]
+    var_fit = float(logit.var())
+    r2 = var_fit / (var_fit + math.pi ** 2 / 3)
+    beta = model.coef_[0] * z.std(axis=0) * math.sqrt(r2) / math.sqrt(var_fit) if var_fit > 0 else \
+        np.zeros(x.shape[1])
+    weights = (lam ** 2) @ (beta ** 2)
+    return weights, float(weights.sum())
+
+
+def key_driver_weights(x: np.ndarray, y: np.ndarray, model: str = "ols") -> tuple[np.ndarray, float, str]:
+    """Split the explained variance of the answer among the driver indicators.
+
+    Args:
+        x: ``(n, p)`` indicators (constant columns get weight NaN).
+        y: ``(n,)`` answers (OLS) or 0/1 outcome (logistic).
+        model: ``"ols"`` (exact Shapley up to 15 indicators, Johnson beyond) or ``"logistic"``.
+
+    Returns:
+        ``(weights, r2, method)``; ``method`` names the decomposition used.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    weights = np.full(x.shape[1], np.nan)
+    usable = x.std(axis=0) > 0 if len(x) else np.zeros(x.shape[1], dtype=bool)
+    if len(y) < 3 or not usable.any() or float(y.std()) == 0:
+        weights[usable] = 0.0
+        return weights, 0.0, "none"
+    xu = x[:, usable]
+    if model == "logistic":
+        w, r2 = _logistic_relative_weights(xu, y)
+        method = "relative weights (logistic, McKelvey-Zavoina R²)"
+    elif xu.shape[1] <= _EXACT_SHAPLEY_MAX:
+        w, r2 = shapley_r2(xu, y)
+        method = "Shapley (exact)"
+    else:
+        w, r2 = relative_weights(xu, y)
+        method = "Johnson relative weights"
+    weights[usable] = w
+    return weights, r2, method
+
+
+# --------------------------------------------------------------------------- flags
+
+
+def _collinearity_flags(x: np.ndarray, names: Sequence[str], threshold: float) -> list[list[str]]:
+    flags: list[list[str]] = [[] for _ in names]
+    usable = np.nonzero(x.std(axis=0) > 0)[0] if len(x) else np.zeros(0, dtype=int)
+    if len(usable) < 2:
+        return flags
+    xu = x[:, usable].astype(float)
+    r = np.corrcoef(xu, rowvar=False)
+    for a_pos, a in enumerate(usable):
+        partners = [names[usable[b]] for b in range(len(usable)) if b != a_pos and abs(r[a_pos, b]) > threshold]
+        if partners:
+            flags[a].append(f"collinear({','.join(partners)})")
+    try:
+        vif = np.diag(np.linalg.inv(r))
+    except np.linalg.LinAlgError:
+        vif = np.full(len(usable), np.inf)
+    for a_pos, a in enumerate(usable):
+        if (vif[a_pos] > _VIF_MAX or vif[a_pos] < 0) and not flags[a]:
+            flags[a].append("high_vif")
+    return flags
+
+
+# --------------------------------------------------------------------------- table
+
+
+def _analyse(
+    y_metric: np.ndarray,
+    raw: np.ndarray,
+    matrix: np.ndarray,
+    drivers: pd.DataFrame,
+    *,
+    metric: str,
+    model: str,
+    n_boot: int,
+    seed: int,
+    min_n: int,
+    collinearity: float,
+    top_from: float,
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    n = len(y_metric)
+    counts = matrix.sum(axis=0)
+    impact, low, high = bootstrap_impact(y_metric, matrix, n_boot, seed)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mf = matrix.astype(float)
+        metric_with = (y_metric @ mf) / counts
+        metric_without = (y_metric @ (1 - mf)) / (n - counts)
+        mean_with = (raw @ mf) / counts
+        mean_without = (raw @ (1 - mf)) / (n - counts)
+    weights = np.full(len(drivers), np.nan)
+    flags: list[list[str]] = [[] for _ in range(len(drivers))]
+    info: dict[str, object] = {"n": n, "metric": float(y_metric.mean()) if n else math.nan, "r2": {}, "method": {}}
+    if model == "logistic":
+        if metric == "nps":
+            keep = (raw <= 6) | (raw >= 9)
+            outcome = (raw >= 9).astype(float)
+        else:
+            keep = np.ones(n, dtype=bool)
+            outcome = (raw >= top_from).astype(float)
+    for level in drivers["level"].unique():
+        cols = np.nonzero(drivers["level"].to_numpy() == level)[0]
+        x = matrix[:, cols].astype(float)
+        if model == "logistic":
+            w, r2, method = key_driver_weights(x[keep], outcome[keep], "logistic")
+        else:
+            w, r2, method = key_driver_weights(x, raw, "ols")
+        weights[cols] = w
+        info["r2"][level] = r2  # type: ignore[index]
+        info["method"][level] = method  # type: ignore[index]
+        names = drivers["driver"].to_numpy()[cols]
+        for pos, extra in zip(cols, _collinearity_flags(matrix[:, cols], list(names), collinearity)):
+            flags[pos].extend(extra)
+            if np.isnan(weights[pos]):
+                flags[pos].append("not_modelled")
+    for j in range(len(drivers)):
+        if counts[j] < min_n:
+            flags[j].insert(0, "small_n")
+        if not (low[j] > 0 or high[j] < 0):
+            flags[j].insert(1 if counts[j] < min_n else 0, "ci_crosses_zero")
+    table = drivers.copy()
+    table["n"] = counts.astype(int)
+    table["share"] = counts / n if n else np.nan
+    table["mean_score_with"] = mean_with
+    table["mean_score_without"] = mean_without
+    table["metric_with"] = metric_with
+    table["metric_without"] = metric_without
+    table["impact"] = impact
+    table["ci_low"] = low
+    table["ci_high"] = high
+    table["weight"] = weights
+    table["flags"] = [";".join(f) for f in flags]
+    return table, info
+
+
+def driver_table(
+    tagged: pd.DataFrame,
+    score: str,
+    metric: str = "nps",
+    by: str | None = None,
+    *,
+    scale: object = None,
+    direction: str | None = None,
+    model: str = "ols",
+    top_box: int = 2,
+    n_boot: int = 2000,
+    seed: int = 0,
+    min_n: int = 30,
+    collinearity: float = 0.9,
+    topics_column: str = TOPICS,
+    subtopics: bool = True,
+) -> pd.DataFrame:
+    """Drivers of a score: impact with bootstrap intervals, key-driver weights and flags.
+
+    Args:
+        tagged: output of :func:`cxtext.tag` (or a tagged file read back); not modified.
+        score: the score column.
+        metric: ``"nps"``, ``"csat"`` (mean) or ``"ces"`` (mean ease, higher = easier).
+        by: optional segment column; the ``all`` segment comes first.
+        scale: answer scale (``'1-10'`` for NPS, 7 for CSAT, ...); see :mod:`cxtext.scores`.
+        direction: CES numeric direction (``higher_is_easier``/``lower_is_easier``).
+        model: ``"ols"`` or ``"logistic"`` (promoter vs detractor; top box for CSAT/CES).
+        top_box: top-box size for the logistic CSAT/CES outcome.
+        n_boot: bootstrap resamples for the impact interval.
+        seed: random seed.
+        min_n: drivers mentioned fewer times are flagged ``small_n``.
+        collinearity: |phi| above which two drivers are flagged collinear.
+        topics_column: name of the topics column.
+        subtopics: add ``topic/sub`` drivers when the tags have them.
+
+    Returns:
+        One row per (segment and) driver with the columns of :data:`DRIVER_COLUMNS`, sorted by
+        absolute impact; ``attrs`` holds per-segment ``n``, ``metric``, ``r2`` and ``method``.
+
+    Raises:
+        ColumnError: the score, segment or topics columns are missing.
+        ConfigError: unknown metric or model, or invalid scale options.
+    """
+    if model not in ("ols", "logistic"):
+        raise ConfigError(f"model {model!r} is not allowed; use 'ols' or 'logistic'")
+    for col in [score] + ([by] if by else []):
+        if col not in tagged.columns:
+            raise ColumnError(
+                f"column {col!r} is not in the tagged table; available columns: {format_choices(tagged.columns)}"
+            )
+    spec = _spec(metric, scale, direction)
+    if metric != "nps":
+        spec = ScoreSpec(spec.metric, spec.low, spec.high, spec.higher_is_better, top_box, spec.labels)
+    parsed = parse_scores(tagged[score], spec)
+    _check_label_column(parsed, score)
+    _warn_issues(parsed, score)
+    valid = parsed.valid
+    indicators = driver_indicators(tagged, topics_column=topics_column, subtopics=subtopics)
+    y_all = metric_values(parsed)
+    raw_all = parsed.values.to_numpy(dtype=float)
+    segments: list[tuple[str, np.ndarray]] = [("all", valid)]
+    if by:
+        labels = tagged[by].map(lambda v: "(missing)" if _cell_text(v) == "" else str(v)).to_numpy()
+        segments += [(s, valid & (labels == s)) for s in sorted(set(labels))]
+    parts = []
+    summary: dict[str, object] = {}
+    for name, mask in segments:
+        table, info = _analyse(
+            y_all[mask], raw_all[mask], indicators.matrix[mask], indicators.drivers,
+            metric=metric, model=model, n_boot=n_boot, seed=seed, min_n=min_n, collinearity=collinearity,
+            top_from=spec.high - spec.top_box + 1,
+        )
+        summary[name] = info
+        table = table.iloc[np.lexsort((table["driver"].to_numpy(), -np.abs(table["impact"].fillna(0).to_numpy())))]
+        if by:
+            table.insert(0, "segment", name)
+        parts.append(table)
+    n_small = int(sum((p["n"] < min_n).sum() for p in parts[:1]))
+    if n_small and len(indicators.drivers):
+        warnings.warn(
+            f"{n_small} of {len(indicators.drivers)} drivers are mentioned fewer than min_n={min_n} times; "
+            "their figures are flagged 'small_n' and are unreliable",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(DRIVER_COLUMNS))
+    out.attrs["segments"] = summary
+    out.attrs["metric"] = metric
+    out.attrs["score"] = score
+    return out

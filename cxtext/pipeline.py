@@ -1,0 +1,490 @@
+"""The Analyzer: comments in, language/sentiment/emotion/topic tags out.
+
+Each comment is split into sentences and clauses (:mod:`cxtext.segment`); every unique clause is
+analysed once by the backend and the topic detectors; clause results are aggregated to the
+sentence and the comment by the rules in :mod:`cxtext.aggregate`.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .aggregate import aggregate_predictions, topic_sentiment
+from .backends import get_backend
+from .backends.base import Backend, Prediction
+from .errors import ColumnError, ConfigError, format_choices
+from .lang import LanguageDetector, check_language
+from .schema import (
+    EMOTIONS_COLUMN,
+    LANGUAGE,
+    LANGUAGES,
+    SENTIMENT,
+    SENTIMENT_SCORE,
+    TOPIC_EVIDENCE,
+    TOPICS,
+    UNDETERMINED,
+    topic_sentiment_column,
+)
+from .segment import Span, split_comments
+from .topics.base import TopicDetector, TopicMatch
+
+__all__ = ["Analyzer", "CommentResult", "SentenceResult", "ClauseResult", "tag", "LIST_COLUMNS"]
+
+_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class ClauseResult:
+    """A clause with its prediction and topic matches (offsets in the comment)."""
+
+    text: str
+    start: int
+    end: int
+    prediction: Prediction
+    matches: dict[str, tuple[TopicMatch, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SentenceResult:
+    """A sentence: its clauses and their aggregate."""
+
+    text: str
+    start: int
+    end: int
+    prediction: Prediction
+    clauses: tuple[ClauseResult, ...]
+
+    @property
+    def sentiment(self) -> str:
+        return self.prediction.sentiment
+
+    @property
+    def score(self) -> float:
+        return self.prediction.score
+
+    @property
+    def emotions(self) -> tuple[str, ...]:
+        return self.prediction.emotions
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Topics of the main topic column found in this sentence."""
+        seen: dict[str, None] = {}
+        for clause in self.clauses:
+            for match in clause.matches.get(TOPICS, ()):
+                seen.setdefault(match.topic, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class CommentResult:
+    """Everything cxtext found in one comment.
+
+    Attributes:
+        text: the comment as analysed.
+        language: detected or given language (``und`` when no letters).
+        prediction: the comment's aggregated :class:`~cxtext.backends.Prediction`.
+        sentences: per-sentence results (each with its clauses).
+        topics: topics found, in codebook order (column ``topics``).
+        evidence: topic -> list of ``{"text", "start", "end"}`` (offsets in :attr:`text`).
+        topic_sentiment: top-level topic -> positive/neutral/negative/mixed.
+        extra: for extra codebooks (``journey``, ``channel``): column -> (topics, evidence).
+        empty: True when the text had nothing to analyse (empty or whitespace only).
+    """
+
+    text: str
+    language: str
+    prediction: Prediction
+    sentences: tuple[SentenceResult, ...]
+    topics: tuple[str, ...]
+    evidence: dict[str, list[dict[str, Any]]]
+    topic_sentiment: dict[str, str]
+    extra: dict[str, tuple[tuple[str, ...], dict[str, list[dict[str, Any]]]]] = field(default_factory=dict)
+    empty: bool = False
+
+    @property
+    def sentiment(self) -> str:
+        return self.prediction.sentiment
+
+    @property
+    def score(self) -> float:
+        return self.prediction.score
+
+    @property
+    def sentiment_proba(self) -> dict[str, float]:
+        return self.prediction.sentiment_proba
+
+    @property
+    def emotions(self) -> tuple[str, ...]:
+        return self.prediction.emotions
+
+    @property
+    def emotion_proba(self) -> dict[str, float]:
+        return self.prediction.emotion_proba
+
+    def __repr__(self) -> str:
+        topics = ", ".join(f"{t}:{self.topic_sentiment.get(t.split('/')[0], '')}" for t in self.topics)
+        return (
+            f"CommentResult(language={self.language!r}, sentiment={self.sentiment!r}, "
+            f"score={self.score:+.2f}, emotions={list(self.emotions)}, topics=[{topics}])"
+        )
+
+
+#: Output columns that hold lists (``;``-joined in CSV/TSV/XLSX).
+LIST_COLUMNS: tuple[str, ...] = (EMOTIONS_COLUMN, TOPICS)
+
+
+def _as_text(value: object) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+class Analyzer:
+    """Tags comments with language, sentiment, emotions and CX topics.
+
+    Args:
+        languages: languages to consider (subset of es/it/pt/en).
+        lang: ``"auto"`` to detect each comment's language, or one fixed language.
+        default_lang: language for short/ambiguous text; defaults to English when among
+            ``languages``, else the first of ``languages``.
+        backend: registered sentiment/emotion backend (``fast``, ``lexicon``, ``accurate``,
+            ``transformers``); see :func:`cxtext.backends.available_backends`.
+        backend_options: keyword options for the backend (e.g. ``sentiment_model`` for
+            ``transformers``).
+        codebooks: built-in codebook names (``default``, ``journey``, ``channel``) or YAML paths.
+        topic_model: folder of a model saved by ``cxtext train topics`` (or an NLI model with
+            ``zero_shot=True``).
+        topic_combine: ``union`` (codebook and model) or ``model-only``.
+        zero_shot: use ``topic_model`` as a zero-shot NLI topic classifier.
+        topic_options: keyword options for the zero-shot detector (batch size, device...).
+        prefix: prefix for every added column name (when the input already has such columns).
+
+    Example:
+        >>> analyzer = Analyzer(languages=["es", "pt"])  # doctest: +SKIP
+        >>> analyzer("La entrega llegó tarde pero el vendedor fue muy amable")  # doctest: +SKIP
+        CommentResult(language='es', sentiment='positive', ...)
+    """
+
+    def __init__(
+        self,
+        languages: Sequence[str] = LANGUAGES,
+        *,
+        lang: str = "auto",
+        default_lang: str | None = None,
+        backend: str = "fast",
+        backend_options: dict[str, Any] | None = None,
+        codebooks: Sequence[str] = ("default",),
+        topic_model: str | None = None,
+        topic_combine: str = "union",
+        zero_shot: bool = False,
+        topic_options: dict[str, Any] | None = None,
+        prefix: str = "",
+        cache_size: int = 100_000,
+    ) -> None:
+        self.languages = languages
+        self.lang = lang
+        self.default_lang = default_lang
+        self.backend = backend
+        self.backend_options = backend_options
+        self.codebooks = codebooks
+        self.topic_model = topic_model
+        self.topic_combine = topic_combine
+        self.zero_shot = zero_shot
+        self.topic_options = topic_options
+        self.prefix = prefix
+        self.cache_size = cache_size
+
+    # -- set-up -----------------------------------------------------------------------
+    def prepare(self) -> Analyzer:
+        """Validate options and load the backend and topic detectors (done on first use)."""
+        if getattr(self, "backend_", None) is not None:
+            return self
+        languages = [check_language(code) for code in self.languages]
+        if not languages:
+            raise ConfigError(f"languages must name at least one of {format_choices(LANGUAGES)}")
+        fixed = check_language(self.lang, allow_auto=True, allowed=languages)
+        default = self.default_lang or ("en" if "en" in languages else languages[0])
+        default = check_language(default, allowed=languages)
+        if fixed != "auto":
+            default = fixed
+        from .topics import resolve_detectors
+
+        detectors = resolve_detectors(
+            codebooks=tuple(self.codebooks) or ("default",),
+            topic_model=self.topic_model,
+            combine=self.topic_combine,
+            zero_shot=self.zero_shot,
+            model_options=self.topic_options,
+        )
+        options = {k: v for k, v in (self.backend_options or {}).items() if v is not None}
+        backend: Backend = get_backend(self.backend, **options)
+        self.fixed_lang_ = None if fixed == "auto" else fixed
+        self.default_lang_ = default
+        self.detector_ = LanguageDetector(languages, default)
+        self.topic_detectors_: list[TopicDetector] = list(detectors)
+        self.cache_: OrderedDict[tuple[str, str], tuple[Prediction, tuple[tuple[TopicMatch, ...], ...]]] = OrderedDict()
+        self.backend_ = backend
+        return self
+
+    @property
+    def output_columns(self) -> list[str]:
+        """Columns :meth:`tag` adds, in order (with :attr:`prefix`)."""
+        self.prepare()
+        main, *extra = self.topic_detectors_
+        names = [LANGUAGE, SENTIMENT, SENTIMENT_SCORE, EMOTIONS_COLUMN, TOPICS, TOPIC_EVIDENCE]
+        names += [topic_sentiment_column(t) for t in main.top_level_topics]
+        for detector in extra:
+            names += [detector.column, f"{detector.column}_evidence"]
+        return [self.prefix + n for n in names]
+
+    @property
+    def list_columns(self) -> list[str]:
+        """Output columns holding lists."""
+        self.prepare()
+        names = list(LIST_COLUMNS) + [d.column for d in self.topic_detectors_[1:]]
+        return [self.prefix + n for n in names]
+
+    def describe(self) -> dict[str, str]:
+        """cxtext version, backend and topic models in use (stamped into outputs)."""
+        self.prepare()
+        info = {"cxtext": __version__}
+        info.update(self.backend_.describe())
+        for detector in self.topic_detectors_:
+            info.update({f"{detector.column}.{k}": v for k, v in detector.describe().items()})
+        return info
+
+    # -- analysis ---------------------------------------------------------------------
+    def __call__(self, text: str) -> CommentResult:
+        """Analyse one comment."""
+        return self.analyze([text])[0]
+
+    def analyze(self, texts: Iterable[object]) -> list[CommentResult]:
+        """Analyse many comments (missing values count as empty text), in order."""
+        self.prepare()
+        texts = [_as_text(t) for t in texts]
+        if self.fixed_lang_:
+            languages = [self.fixed_lang_ if any(c.isalpha() for c in t) else UNDETERMINED for t in texts]
+        else:
+            languages = self.detector_.detect_many(texts)
+        analysis_langs = [self.default_lang_ if lang == UNDETERMINED else lang for lang in languages]
+        splits = split_comments(texts, analysis_langs)
+        self._fill_cache(
+            (clause.text, lang)
+            for sentences, lang in zip(splits, analysis_langs)
+            for sentence in sentences
+            for clause in sentence
+        )
+        return [
+            self._result(text, language, lang, sentences)
+            for text, language, lang, sentences in zip(texts, languages, analysis_langs, splits)
+        ]
+
+    def _fill_cache(self, keys: Iterable[tuple[str, str]]) -> None:
+        cache = self.cache_
+        missing = list(dict.fromkeys(k for k in keys if k not in cache))
+        for start in range(0, len(missing), _CHUNK):
+            batch = missing[start:start + _CHUNK]
+            texts = [k[0] for k in batch]
+            langs = [k[1] for k in batch]
+            predictions = self.backend_.analyze(texts, langs)
+            matches = [detector.detect(texts, langs) for detector in self.topic_detectors_]
+            for i, key in enumerate(batch):
+                cache[key] = (predictions[i], tuple(tuple(m[i]) for m in matches))
+        while len(cache) > max(self.cache_size, len(missing)):
+            cache.popitem(last=False)
+
+    def _result(self, text: str, language: str, lang: str, sentences: list[list[Span]]) -> CommentResult:
+        sentence_results = []
+        for clauses in sentences:
+            clause_results = []
+            for clause in clauses:
+                prediction, matches = self.cache_[(clause.text, lang)]
+                shifted = {
+                    detector.column: tuple(
+                        TopicMatch(m.topic, m.start + clause.start, m.end + clause.start, m.text)
+                        for m in found
+                    )
+                    for detector, found in zip(self.topic_detectors_, matches)
+                }
+                clause_results.append(ClauseResult(clause.text, clause.start, clause.end, prediction, shifted))
+            sentence_prediction = aggregate_predictions([c.prediction for c in clause_results])
+            first, last = clauses[0], clauses[-1]
+            sentence_results.append(
+                SentenceResult(text[first.start:last.end], first.start, last.end,
+                               sentence_prediction, tuple(clause_results))
+            )
+        all_clauses = [c for s in sentence_results for c in s.clauses]
+        prediction = aggregate_predictions([c.prediction for c in all_clauses])
+        main, *extra = self.topic_detectors_
+        topics, evidence = _topics(main, all_clauses)
+        per_topic: dict[str, list[Prediction]] = {}
+        for clause in all_clauses:
+            for top in {m.top_level for m in clause.matches.get(main.column, ())}:
+                per_topic.setdefault(top, []).append(clause.prediction)
+        sentiments = {t: topic_sentiment(per_topic[t]) for t in main.top_level_topics if t in per_topic}
+        extras = {d.column: _topics(d, all_clauses) for d in extra}
+        return CommentResult(
+            text, language, prediction, tuple(sentence_results), topics, evidence, sentiments,
+            extras, empty=not all_clauses,
+        )
+
+    # -- tables -----------------------------------------------------------------------
+    def tag(self, frame: pd.DataFrame, text: str | None = None, progress: bool = False) -> pd.DataFrame:
+        """Return a new DataFrame: ``frame``'s columns followed by the tag columns.
+
+        Args:
+            frame: the comments; it is not modified.
+            text: the text column; may be omitted when ``frame`` has exactly one text column.
+            progress: show a progress bar on stderr for long frames.
+
+        Raises:
+            ColumnError: unknown/ambiguous text column, or an input column already has the name
+                of an output column (use ``prefix``).
+        """
+        self.prepare()
+        column = resolve_text_column(frame, text)
+        self.check_columns(frame.columns)
+        parts = []
+        bar = _progress(len(frame), progress)
+        for start in range(0, len(frame), _CHUNK):
+            part = frame.iloc[start:start + _CHUNK]
+            parts.append(self.tag_chunk(part, column))
+            bar.update(len(part))
+        bar.close()
+        if not parts:
+            return self.tag_chunk(frame, column)
+        return pd.concat(parts)
+
+    def check_columns(self, columns: Iterable[object]) -> None:
+        """Raise :class:`ColumnError` if an input column clashes with an output column."""
+        clash = [c for c in self.output_columns if c in set(map(str, columns))]
+        if clash:
+            raise ColumnError(
+                f"the input already has column(s) {format_choices(clash)}, which cxtext tag adds; "
+                "choose a prefix for the new columns with --prefix (prefix=), e.g. --prefix cx_"
+            )
+
+    def tag_chunk(self, frame: pd.DataFrame, column: str) -> pd.DataFrame:
+        """Tag one chunk (the text column must exist); keeps the index and row order."""
+        results = self.analyze(frame[column].tolist())
+        records = [self.record(r) for r in results]
+        names = self.output_columns
+        tags = pd.DataFrame.from_records(records, columns=names, index=frame.index) if records else \
+            pd.DataFrame({n: pd.Series([], dtype=object) for n in names}, index=frame.index)
+        out = frame.copy()
+        for name in names:
+            out[name] = tags[name]
+        return out
+
+    def record(self, result: CommentResult) -> list[Any]:
+        """The output row values of one result, in :attr:`output_columns` order."""
+        main, *extra = self.topic_detectors_
+        if result.empty:
+            row: list[Any] = [result.language, "", math.nan, [], [], "{}"]
+        else:
+            row = [
+                result.language,
+                result.sentiment,
+                round(result.score, 4),
+                list(result.emotions),
+                list(result.topics),
+                json.dumps(result.evidence, ensure_ascii=False),
+            ]
+        row += [result.topic_sentiment.get(t, "") for t in main.top_level_topics]
+        for detector in extra:
+            topics, evidence = result.extra[detector.column]
+            row += [list(topics), json.dumps(evidence, ensure_ascii=False)]
+        return row
+
+    def tag_chunks(self, chunks: Iterable[pd.DataFrame], text: str) -> Iterator[pd.DataFrame]:
+        """Tag a stream of chunks lazily (memory stays flat)."""
+        for chunk in chunks:
+            yield self.tag_chunk(chunk, text)
+
+
+def _topics(detector: TopicDetector, clauses: Sequence[ClauseResult]) -> tuple[
+    tuple[str, ...], dict[str, list[dict[str, Any]]]
+]:
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    for clause in clauses:
+        for match in clause.matches.get(detector.column, ()):
+            items = evidence.setdefault(match.topic, [])
+            item = {"text": match.text, "start": match.start, "end": match.end}
+            if item not in items:
+                items.append(item)
+    order = {t: i for i, t in enumerate(detector.topics)}
+    topics = tuple(sorted(evidence, key=lambda t: (order.get(t, len(order)), t)))
+    return topics, {t: evidence[t] for t in topics}
+
+
+def _progress(total: int, enabled: bool):  # noqa: ANN202 - tqdm or a no-op
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, disable=not enabled, unit=" comments", delay=2, file=None)
+
+
+def resolve_text_column(frame: pd.DataFrame, text: str | None) -> str:
+    """The text column: ``text`` if given (must exist), else the one free-text column."""
+    columns = [str(c) for c in frame.columns]
+    if text is not None:
+        if text not in columns:
+            import difflib
+
+            close = difflib.get_close_matches(text, columns, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ColumnError(
+                f"text column {text!r} not found{hint}; the columns are {format_choices(columns)}; "
+                "pass one of them with --text (text=)"
+            )
+        return text
+    candidates = [c for c in columns if _looks_like_free_text(frame[c])]
+    if not candidates:  # short answers: accept the only non-numeric text column
+        candidates = [c for c in columns if _looks_like_free_text(frame[c], min_words=1)]
+    if len(candidates) == 1:
+        return candidates[0]
+    found = f"{len(candidates)} text-like columns ({format_choices(candidates)})" if candidates else \
+        "no free-text column"
+    raise ColumnError(
+        f"cannot tell which column holds the comments: found {found}; name it with --text (text=); "
+        f"the columns are {format_choices(columns)}"
+    )
+
+
+def _looks_like_free_text(values: pd.Series, min_words: int = 3) -> bool:
+    sample = [v for v in values.head(500).tolist() if isinstance(v, str) and v.strip()]
+    if not sample:
+        return False
+    numeric = sum(_is_number(v) for v in sample)
+    if numeric > len(sample) / 2:
+        return False
+    words = sorted(len(v.split()) for v in sample)
+    return words[len(words) // 2] >= min_words
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def tag(frame: pd.DataFrame, text: str | None = None, *, progress: bool = False, **options: Any) -> pd.DataFrame:
+    """Tag a DataFrame of comments; returns a new DataFrame (see :class:`Analyzer`).
+
+    Example:
+        >>> import pandas as pd, cxtext  # doctest: +SKIP
+        >>> df = pd.DataFrame({"comment": ["Great product, awful delivery"]})  # doctest: +SKIP
+        >>> cxtext.tag(df, text="comment")[["sentiment", "topics"]]  # doctest: +SKIP
+    """
+    return Analyzer(**options).tag(frame, text=text, progress=progress)

@@ -1,0 +1,382 @@
+"""Trainable multi-label topic model: hashed word/character n-grams + one logistic regression per topic.
+
+Saved as data (``model.json`` + ``weights.npz``), never pickled: the hashing vectoriser needs
+no vocabulary, so its parameters and the coefficients are all inference needs.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ConfigError, InputError, ModelError, OutputExistsError
+from ..schema import CX_TOPICS, MULTI_LABEL_SEPARATOR
+from .base import TopicDetector, TopicMatch
+
+__all__ = ["TopicModel", "TopicModelDetector", "parse_labels", "MODEL_FORMAT"]
+
+#: ``format`` field of ``model.json``; checked on load.
+MODEL_FORMAT = "cxtext-topic-model"
+_FORMAT_VERSION = 1
+_CONFIG = "model.json"
+_WEIGHTS = "weights.npz"
+
+
+def parse_labels(value: object, separator: str = MULTI_LABEL_SEPARATOR) -> list[str]:
+    """Labels of one row: a ``;``-joined string or an iterable of strings; blanks dropped.
+
+    Example:
+        >>> parse_labels("price; people;")
+        ['price', 'people']
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    items: Iterable[object] = value.split(separator) if isinstance(value, str) else value  # type: ignore[assignment]
+    out: list[str] = []
+    for item in items:
+        label = str(item).strip()
+        if label and label not in out:
+            out.append(label)
+    return out
+
+
+def _label_order(labels: Iterable[str]) -> list[str]:
+    return sorted(set(labels), key=lambda t: (CX_TOPICS.index(t) if t in CX_TOPICS else len(CX_TOPICS), t))
+
+
+class TopicModel:
+    """Multi-label topic classifier with a decision threshold per label.
+
+    Thresholds are chosen on a held-out validation split (best F1 per label); the model is
+    then refitted on all the data (``refit=True``) keeping those thresholds.
+
+    Args:
+        n_features: hashing space per analyser (word and character n-grams each).
+        word_ngrams: word n-gram range.
+        char_ngrams: character n-gram range inside word boundaries; ``None`` = words only.
+        C: inverse L2 regularisation strength of the logistic regressions.
+        validation_size: share of the rows held out to choose the thresholds.
+        refit: refit on all rows after choosing thresholds.
+        random_state: seed of the validation split.
+
+    Example:
+        >>> model = TopicModel(validation_size=0.5).fit(
+        ...     ["cheap price", "rude staff", "high price", "friendly staff"] * 5,
+        ...     [["price"], ["people"], ["price"], ["people"]] * 5)
+        >>> model.predict(["the price"])
+        [['price']]
+    """
+
+    def __init__(
+        self,
+        n_features: int = 2**18,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] | None = (2, 5),
+        C: float = 4.0,
+        validation_size: float = 0.2,
+        refit: bool = True,
+        random_state: int = 0,
+    ) -> None:
+        self.n_features = n_features
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.C = C
+        self.validation_size = validation_size
+        self.refit = refit
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ parameters
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor parameters (scikit-learn convention)."""
+        return {
+            "n_features": self.n_features,
+            "word_ngrams": tuple(self.word_ngrams),
+            "char_ngrams": tuple(self.char_ngrams) if self.char_ngrams else None,
+            "C": self.C,
+            "validation_size": self.validation_size,
+            "refit": self.refit,
+            "random_state": self.random_state,
+        }
+
+    def _check_params(self) -> None:
+        if not (isinstance(self.n_features, int) and 2**8 <= self.n_features <= 2**24):
+            raise ConfigError(f"n_features={self.n_features!r} is not allowed; use an int between 2**8 and 2**24")
+        if not 0.0 < float(self.validation_size) < 1.0:
+            raise ConfigError(f"validation_size={self.validation_size!r} must be between 0 and 1 (e.g. 0.2)")
+        if float(self.C) <= 0:
+            raise ConfigError(f"C={self.C!r} must be a positive number (e.g. 4.0)")
+
+    # ------------------------------------------------------------------ features
+    def _vectorizers(self) -> list[Any]:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        common = {"n_features": self.n_features, "alternate_sign": False, "norm": None,
+                  "lowercase": True, "strip_accents": "unicode", "dtype": np.float32}
+        out = [HashingVectorizer(analyzer="word", ngram_range=tuple(self.word_ngrams),
+                                 token_pattern=r"(?u)\b\w+\b", **common)]
+        if self.char_ngrams:
+            out.append(HashingVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams), **common))
+        return out
+
+    def _transform(self, texts: Sequence[str]) -> Any:
+        import scipy.sparse as sp
+        from sklearn.preprocessing import normalize
+
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        blocks = []
+        for vec in self._vectorizers():
+            block = vec.transform(texts)
+            block.data = np.log1p(block.data)
+            blocks.append(normalize(block))
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+    # ------------------------------------------------------------------ training
+    def fit(self, texts: Sequence[str], labels: Sequence[object]) -> TopicModel:
+        """Learn one classifier per label and its threshold.
+
+        Args:
+            texts: the comments.
+            labels: per comment, a list of labels or a ``;``-joined string ("" = none).
+
+        Returns:
+            ``self``.
+
+        Raises:
+            InputError: lengths differ, fewer than 10 rows, or no label at all.
+        """
+        self._check_params()
+        texts = list(texts)
+        rows = [parse_labels(v) for v in labels]
+        if len(texts) != len(rows):
+            raise InputError(f"got {len(texts)} texts but {len(rows)} label cells; give one label cell per text")
+        if len(texts) < 10:
+            raise InputError(f"only {len(texts)} coded rows; a topic model needs at least 10 (ideally hundreds)")
+        names = _label_order(label for row in rows for label in row)
+        if not names:
+            raise InputError("no labels found: every label cell is empty; code some comments first")
+        y = np.array([[name in row for name in names] for row in rows], dtype=bool)
+        X = self._transform(texts)
+
+        rng = np.random.RandomState(self.random_state)
+        order = rng.permutation(len(texts))
+        n_val = max(1, int(round(len(texts) * float(self.validation_size))))
+        val, train = order[:n_val], order[n_val:]
+        coef, intercept = self._fit_weights(X[train], y[train])
+        val_proba = _sigmoid(X[val] @ coef.T + intercept)
+        thresholds = []
+        metrics = {}
+        for j, name in enumerate(names):
+            threshold, stats = _best_threshold(val_proba[:, j], y[val, j])
+            thresholds.append(threshold)
+            metrics[name] = stats
+        if self.refit:
+            coef, intercept = self._fit_weights(X, y)
+        self.labels_ = tuple(names)
+        self.coef_ = coef
+        self.intercept_ = intercept
+        self.thresholds_ = np.array(thresholds, dtype=np.float64)
+        self.validation_metrics_ = metrics
+        self.n_train_ = len(texts)
+        self.support_ = {name: int(y[:, j].sum()) for j, name in enumerate(names)}
+        return self
+
+    def _fit_weights(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
+        import scipy.sparse as sp
+        from sklearn.linear_model import LogisticRegression
+
+        coefs = []
+        intercepts = []
+        for j in range(y.shape[1]):
+            target = y[:, j]
+            if target.all() or not target.any():  # one class only: constant prediction
+                coefs.append(sp.csr_matrix((1, X.shape[1]), dtype=np.float32))
+                intercepts.append(8.0 if target.all() else -8.0)
+                continue
+            clf = LogisticRegression(C=float(self.C), class_weight="balanced", solver="liblinear", max_iter=1000)
+            clf.fit(X, target)
+            coefs.append(sp.csr_matrix(clf.coef_.astype(np.float32)))
+            intercepts.append(float(clf.intercept_[0]))
+        return sp.vstack(coefs, format="csr"), np.array(intercepts, dtype=np.float64)
+
+    # ------------------------------------------------------------------ inference
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "labels_"):
+            raise ModelError("this TopicModel is not fitted yet; call fit(texts, labels) or TopicModel.load(folder)")
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probability of each label (columns in ``labels_`` order), shape (n_texts, n_labels)."""
+        self._check_fitted()
+        if len(texts) == 0:
+            return np.zeros((0, len(self.labels_)))
+        scores = self._transform(list(texts)) @ self.coef_.T
+        return _sigmoid(np.asarray(scores.todense() if hasattr(scores, "todense") else scores) + self.intercept_)
+
+    def predict(self, texts: Sequence[str]) -> list[list[str]]:
+        """Labels whose probability reaches their threshold, per text (``[]`` = none)."""
+        proba = self.predict_proba(texts)
+        hits = proba >= self.thresholds_
+        return [[self.labels_[j] for j in np.flatnonzero(row)] for row in hits]
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, folder: str | os.PathLike[str], force: bool = False) -> Path:
+        """Write ``model.json`` and ``weights.npz`` into ``folder`` atomically.
+
+        Raises:
+            OutputExistsError: ``folder`` exists and ``force`` is false.
+        """
+        self._check_fitted()
+        from .. import __version__
+
+        target = Path(folder)
+        if target.exists() and not force:
+            raise OutputExistsError(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+        try:
+            config = {
+                "format": MODEL_FORMAT,
+                "format_version": _FORMAT_VERSION,
+                "cxtext_version": __version__,
+                "params": self.get_params(),
+                "labels": list(self.labels_),
+                "thresholds": [float(t) for t in self.thresholds_],
+                "features": {
+                    "vectorizers": [
+                        {"analyzer": "word", "ngram_range": list(self.word_ngrams),
+                         "token_pattern": r"(?u)\b\w+\b"},
+                        *([{"analyzer": "char_wb", "ngram_range": list(self.char_ngrams)}] if self.char_ngrams else []),
+                    ],
+                    "n_features": self.n_features,
+                    "hashing": "sklearn HashingVectorizer, alternate_sign=False, lowercase, strip_accents=unicode, "
+                               "log1p counts, l2 per analyser, blocks concatenated",
+                },
+                "n_train": self.n_train_,
+                "support": self.support_,
+                "validation_metrics": self.validation_metrics_,
+            }
+            (tmp / _CONFIG).write_text(json.dumps(config, indent=2, ensure_ascii=False), encoding="utf-8")
+            coef = self.coef_.tocsr()
+            np.savez_compressed(tmp / _WEIGHTS, data=coef.data.astype(np.float32), indices=coef.indices.astype(np.int32),
+                                indptr=coef.indptr.astype(np.int64), shape=np.array(coef.shape, dtype=np.int64),
+                                intercept=self.intercept_.astype(np.float64))
+            if target.exists():
+                old = target.with_name(f".{target.name}.old-{os.getpid()}")
+                os.replace(target, old)
+                os.replace(tmp, target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, target)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        return target
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike[str]) -> TopicModel:
+        """Read a model saved by :meth:`save` (or ``cxtext train topics``).
+
+        Raises:
+            ModelError: the folder is not a cxtext topic model or its files are damaged.
+        """
+        import scipy.sparse as sp
+
+        folder = Path(folder)
+        config_path = folder / _CONFIG
+        if not config_path.is_file():
+            raise ModelError(f"{str(folder)!r} is not a cxtext topic model folder (no {_CONFIG}); "
+                             "train one with: cxtext train topics coded.csv --text comment --labels codes -o my-model/")
+        try:
+            config = json.loads(config_path.read_text(encoding="utf-8"))
+            if config.get("format") != MODEL_FORMAT or config.get("format_version") != _FORMAT_VERSION:
+                raise ModelError(f"{str(folder)!r} holds format {config.get('format')!r} "
+                                 f"v{config.get('format_version')!r}; expected {MODEL_FORMAT!r} v{_FORMAT_VERSION}")
+            params = dict(config["params"])
+            params["word_ngrams"] = tuple(params["word_ngrams"])
+            params["char_ngrams"] = tuple(params["char_ngrams"]) if params["char_ngrams"] else None
+            model = cls(**params)
+            with np.load(folder / _WEIGHTS, allow_pickle=False) as npz:
+                shape = tuple(int(v) for v in npz["shape"])
+                model.coef_ = sp.csr_matrix((npz["data"], npz["indices"], npz["indptr"]), shape=shape)
+                model.intercept_ = npz["intercept"].astype(np.float64)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"cannot load the topic model in {str(folder)!r}: {exc}; retrain it") from exc
+        model.labels_ = tuple(config["labels"])
+        model.thresholds_ = np.array(config["thresholds"], dtype=np.float64)
+        model.validation_metrics_ = config.get("validation_metrics", {})
+        model.n_train_ = int(config.get("n_train", 0))
+        model.support_ = config.get("support", {})
+        if model.coef_.shape[0] != len(model.labels_) or len(model.thresholds_) != len(model.labels_):
+            raise ModelError(f"the topic model in {str(folder)!r} is inconsistent (labels vs weights); retrain it")
+        return model
+
+    def detector(self, column: str = "topics") -> TopicModelDetector:
+        """A :class:`TopicDetector` around this model."""
+        return TopicModelDetector(self, column=column)
+
+
+def _sigmoid(z: Any) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def _best_threshold(proba: np.ndarray, truth: np.ndarray) -> tuple[float, dict[str, float]]:
+    """Threshold with the best F1 on the validation rows (0.5 when there are no positives)."""
+    positives = int(truth.sum())
+    best = (0.5, -1.0, 0.0, 0.0)
+    if positives:
+        for t in np.unique(np.concatenate([np.round(proba, 4), np.linspace(0.05, 0.95, 19)])):
+            if t <= 0.0:
+                continue
+            pred = proba >= t
+            tp = int((pred & truth).sum())
+            p = tp / pred.sum() if pred.sum() else 0.0
+            r = tp / positives
+            f = 2 * p * r / (p + r) if p + r else 0.0
+            if f > best[1] + 1e-12:
+                best = (float(t), f, p, r)
+    threshold = best[0]
+    pred = proba >= threshold
+    tp = int((pred & truth).sum())
+    precision = tp / pred.sum() if pred.sum() else 0.0
+    recall = tp / positives if positives else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return threshold, {"threshold": threshold, "precision": round(precision, 4), "recall": round(recall, 4),
+                       "f1": round(f1, 4), "support": positives}
+
+
+class TopicModelDetector(TopicDetector):
+    """Topic detector backed by a :class:`TopicModel`; the evidence is the whole text it classified.
+
+    Example:
+        >>> det = TopicModel.load("my-model/").detector()  # doctest: +SKIP
+        >>> det.detect(["Rude staff"], ["en"])  # doctest: +SKIP
+        [[TopicMatch(topic='people', start=0, end=10, text='Rude staff')]]
+    """
+
+    def __init__(self, model: TopicModel, column: str = "topics", name: str = "") -> None:
+        model._check_fitted()
+        self.model = model
+        self.column = column
+        self.topics = tuple(model.labels_)
+        self.name = name
+
+    def describe(self) -> dict[str, str]:
+        return {self.column: f"topic-model:{self.name or 'custom'}"}
+
+    def detect(self, texts: Sequence[str], langs: Sequence[str]) -> list[list[TopicMatch]]:
+        if len(texts) != len(langs):
+            raise ValueError(f"got {len(texts)} texts but {len(langs)} languages; pass one language per text")
+        texts = list(texts)
+        out: list[list[TopicMatch]] = [[] for _ in texts]
+        idx = [i for i, t in enumerate(texts) if t and t.strip()]
+        if not idx:
+            return out
+        for i, labels in zip(idx, self.model.predict([texts[i] for i in idx])):
+            out[i] = [TopicMatch(label, 0, len(texts[i]), texts[i]) for label in labels]
+        return out

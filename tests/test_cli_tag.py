@@ -1,0 +1,174 @@
+"""``cxtext tag`` end to end through click: formats, contract, every bad input."""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from cxtext.cli import main
+from cxtext.io import read_table, write_table
+from cxtext.schema import CX_TOPICS, output_columns
+
+FORMATS = ["csv", "tsv", "xlsx", "parquet", "jsonl"]
+
+
+@pytest.fixture
+def run(fake_models):
+    def invoke(*args, input=None):
+        result = CliRunner().invoke(main, ["tag", "--backend", "keywords", "-q", *map(str, args)], input=input)
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def comments(tmp_path):
+    frame = pd.DataFrame({
+        "id": ["1", "2", "3", "4", "5", "6"],
+        "¿Por qué?": [
+            "El producto es excelente pero la entrega llegó tarde",
+            "",
+            "   ",
+            "😡😡",
+            "great staff, awful price " * 4000,  # ~100k characters
+            "O atendimento foi ótimo",
+        ],
+        "nps": ["9", "", "x", "3", "10", "7"],
+    })
+    return frame
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("fmt_in", FORMATS)
+@pytest.mark.parametrize("fmt_out", ["csv", "parquet"])
+def test_every_format_in_and_out(run, tmp_path, comments, fmt_in, fmt_out):
+    source = tmp_path / f"in.{fmt_in}"
+    if fmt_in == "xlsx":  # an Excel cell holds at most 32,767 characters
+        comments.loc[4, "¿Por qué?"] = comments.loc[4, "¿Por qué?"][:30_000]
+    write_table(comments, source)
+    before = _digest(source)
+    out = tmp_path / f"out.{fmt_out}"
+    result = run(source, "--text", "¿Por qué?", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert _digest(source) == before
+    tagged = read_table(out)
+    assert list(tagged.columns) == list(comments.columns) + output_columns(CX_TOPICS)
+    assert [str(v) for v in tagged["id"]] == comments["id"].tolist()
+    assert tagged["sentiment"].fillna("").tolist()[:4] == ["negative", "", "", "neutral"]
+    assert tagged["language"].tolist()[:4] == ["es", "und", "und", "und"]
+
+
+def test_xlsx_output_and_multi_label_cells(run, tmp_path, comments):
+    source = tmp_path / "in.csv"
+    write_table(comments, source)
+    run(source, "--text", "¿Por qué?", "-o", tmp_path / "o.csv")
+    csv_out = read_table(tmp_path / "o.csv")
+    assert csv_out["topics"][0] == "product;process"
+    assert csv_out["topics"][1] == ""
+    small = comments.drop(index=4)
+    write_table(small, tmp_path / "s.csv")
+    assert run(tmp_path / "s.csv", "--text", "¿Por qué?", "-o", tmp_path / "o.xlsx").exit_code == 0
+    assert read_table(tmp_path / "o.xlsx")["topics"][0] == "product;process"
+
+
+def test_stdin_to_stdout(run):
+    result = run("-", "--text", "c", "-o", "-", input="c,k\ngreat product,1\nbad delivery,2\n")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("c,k,language,sentiment")
+    assert [line.split(",")[1] for line in lines[1:]] == ["1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        (None, ["missing.csv"], "does not exist"),
+        ("data.xyz", ["data.xyz"], "unknown file extension"),
+        ("data.csv", ["data.csv", "--text", "comentario"], "not found.*'id', 'comment'"),
+        ("empty.csv", ["empty.csv"], "is empty"),
+        ("dup.csv", ["dup.csv"], "appears more than once"),
+        ("two.csv", ["two.csv"], "2 text-like columns"),
+        ("data.csv", ["data.csv", "--text", "comment", "--lang", "fr"], "Invalid value for '--lang'"),
+        ("data.csv", ["data.csv", "--text", "comment", "--backend", "nope"], "unknown backend 'nope'"),
+        ("clash.csv", ["clash.csv", "--text", "comment"], "--prefix"),
+        ("data.csv", ["data.csv", "--text", "comment", "-o", "out.docx2"], "unknown file extension"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(run, tmp_path, monkeypatch, setup, args, message):
+    monkeypatch.chdir(tmp_path)
+    files = {
+        "data.xyz": "a\n1\n",
+        "data.csv": "id,comment\n1,great product here\n",
+        "empty.csv": "",
+        "dup.csv": "comment,comment\nhello there friend,again and again\n",
+        "two.csv": "a,b\nthis is a long text,and another long text\n",
+        "clash.csv": "comment,topics\nnice long comment here,x\n",
+    }
+    if setup:
+        (tmp_path / setup).write_text(files[setup])
+    if "-o" not in args:
+        args = [*args, "-o", "out.csv"]
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    error_lines = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(error_lines) == 1 and pytest.importorskip("re").search(message, error_lines[0]), result.output
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_refuses_overwrite_without_force_and_leaves_no_partial_file(run, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("comment\ngreat product\n")
+    out = tmp_path / "out.csv"
+    out.write_text("keep me")
+    result = run(source, "-o", out)
+    assert result.exit_code == 2 and "--force" in result.output
+    assert out.read_text() == "keep me"
+    assert run(source, "-o", out, "--force").exit_code == 0
+    assert "great product" in out.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+
+
+def test_output_may_not_be_the_input(run, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("comment\ngreat product\n")
+    result = run(source, "-o", source, "--force")
+    assert result.exit_code == 2 and "never modifies its input" in result.output
+    assert source.read_text() == "comment\ngreat product\n"
+
+
+def test_cp1252_input_warns_and_works(run, tmp_path):
+    source = tmp_path / "win.csv"
+    source.write_bytes('comentario\n"El envío llegó tarde, pésimo"\n'.encode("cp1252"))
+    result = run(source, "-o", tmp_path / "o.csv")
+    assert result.exit_code == 0
+    assert "Warning:" in result.stderr and "--encoding" in result.stderr
+    assert read_table(tmp_path / "o.csv")["comentario"][0] == "El envío llegó tarde, pésimo"
+
+
+def test_header_only_file_gives_header_only_output(run, tmp_path):
+    source = tmp_path / "h.csv"
+    source.write_text("id,comment\n")
+    assert run(source, "--text", "comment", "-o", tmp_path / "o.csv").exit_code == 0
+    assert read_table(tmp_path / "o.csv").columns.tolist()[:3] == ["id", "comment", "language"]
+
+
+def test_prefix_and_chunking(run, tmp_path):
+    frame = pd.DataFrame({"comment": [f"great product {i}" for i in range(12)], "sentiment": ["x"] * 12})
+    write_table(frame, tmp_path / "in.csv")
+    result = run(tmp_path / "in.csv", "--text", "comment", "--prefix", "cx_", "--chunk-size", "5",
+                 "-o", tmp_path / "o.csv")
+    assert result.exit_code == 0, result.output
+    out = read_table(tmp_path / "o.csv")
+    assert out["comment"].tolist() == frame["comment"].tolist()
+    assert out["cx_sentiment"].eq("positive").all() and out["sentiment"].eq("x").all()
+
+
+def test_help_shows_examples():
+    result = CliRunner().invoke(main, ["tag", "--help"])
+    assert result.exit_code == 0 and "cxtext tag comments.csv --text comment -o tagged.csv" in result.output

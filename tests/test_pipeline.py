@@ -1,0 +1,160 @@
+"""The Analyzer: aggregation, topic sentiment, evidence, caching, DataFrame contract."""
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cxtext
+from cxtext.aggregate import aggregate_predictions, topic_sentiment
+from cxtext.backends.base import Prediction
+from cxtext.errors import ColumnError, ConfigError
+from cxtext.schema import CX_TOPICS, output_columns
+
+
+def _p(score: float) -> Prediction:
+    label = "positive" if score > 0.05 else "negative" if score < -0.05 else "neutral"
+    proba = {"negative": max(0.0, -score), "neutral": 1 - abs(score), "positive": max(0.0, score)}
+    return Prediction(label, score, proba)
+
+
+def test_strong_negative_and_positive_do_not_average_to_neutral():
+    assert aggregate_predictions([_p(0.8), _p(-0.8)]).sentiment == "negative"
+    assert aggregate_predictions([_p(0.9), _p(-0.3)]).sentiment == "positive"
+
+
+def test_neutral_sentences_do_not_dilute_a_complaint():
+    result = aggregate_predictions([_p(0.0), _p(0.0), _p(-0.7)])
+    assert result.sentiment == "negative"
+    assert result.score < -0.5
+
+
+def test_single_prediction_is_kept_and_empty_is_neutral():
+    one = _p(0.4)
+    assert aggregate_predictions([one]) is one
+    assert aggregate_predictions([]).sentiment == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [([0.8, -0.8], "mixed"), ([0.8, 0.0], "positive"), ([-0.5], "negative"), ([0.0], "neutral")],
+)
+def test_topic_sentiment(scores, expected):
+    assert topic_sentiment([_p(s) for s in scores]) == expected
+
+
+def test_great_product_awful_delivery(fake_models):
+    analyzer = cxtext.Analyzer(**fake_models)
+    result = analyzer("The product is great but the delivery was a nightmare")
+    assert result.language == "en"
+    assert result.topic_sentiment == {"product": "positive", "process": "negative"}
+    assert result.sentiment == "negative"
+    assert [c.text for s in result.sentences for c in s.clauses] == [
+        "The product is great", "but the delivery was a nightmare"]
+
+
+def test_evidence_offsets_point_into_the_comment(fake_models):
+    text = "Hola. El producto es bueno, pero la entrega llegó tarde y el precio es caro."
+    result = cxtext.Analyzer(lang="es", **fake_models)(text)
+    assert set(result.topics) == {"price", "product", "process"}
+    for items in result.evidence.values():
+        for item in items:
+            assert text[item["start"]:item["end"]] == item["text"]
+    assert result.topic_sentiment["product"] == "positive"
+    assert result.topic_sentiment["process"] == "negative"
+
+
+def test_unique_clauses_are_analysed_once(fake_models):
+    analyzer = cxtext.Analyzer(**fake_models)
+    analyzer.analyze(["Great product.", "Great product.", "Great product. Bad delivery."])
+    analyzed = [t for call in analyzer.backend_.calls for t in call]
+    assert sorted(analyzed) == ["Bad delivery.", "Great product."]
+
+
+def test_tag_returns_new_frame_with_contract_columns(fake_models):
+    frame = pd.DataFrame({"id": [3, 1, 2], "comment": ["great product", None, "   "]}, index=[10, 11, 12])
+    before = frame.copy()
+    tagged = cxtext.tag(frame, text="comment", **fake_models)
+    pd.testing.assert_frame_equal(frame, before)
+    assert list(tagged.columns) == ["id", "comment"] + output_columns(CX_TOPICS)
+    assert list(tagged.index) == [10, 11, 12]
+    assert tagged["sentiment"].tolist() == ["positive", "", ""]
+    assert tagged["language"].tolist()[1:] == ["und", "und"]
+    assert math.isnan(tagged["sentiment_score"].iloc[1])
+    assert tagged["topics"].iloc[0] == ["product"]
+    assert json.loads(tagged["topic_evidence"].iloc[0]) == {
+        "product": [{"text": "product", "start": 6, "end": 13}]}
+    assert tagged["sentiment_product"].tolist() == ["positive", "", ""]
+    assert tagged["sentiment_price"].tolist() == ["", "", ""]
+
+
+def test_existing_output_column_needs_prefix(fake_models):
+    frame = pd.DataFrame({"comment": ["great"], "sentiment": ["x"]})
+    with pytest.raises(ColumnError, match="--prefix"):
+        cxtext.tag(frame, text="comment", **fake_models)
+    tagged = cxtext.tag(frame, text="comment", prefix="cx_", **fake_models)
+    assert tagged["sentiment"].tolist() == ["x"]
+    assert tagged["cx_sentiment"].tolist() == ["positive"]
+
+
+def test_text_column_is_inferred_or_explained(fake_models):
+    frame = pd.DataFrame({"id": ["1", "2"], "channel": ["web", "app"],
+                          "comment": ["the delivery was late again", "great product and kind staff"]})
+    assert cxtext.tag(frame, **fake_models)["sentiment"].tolist() == ["negative", "positive"]
+    frame["other"] = ["this is another long text", "and one more long text"]
+    with pytest.raises(ColumnError, match="2 text-like columns.*--text"):
+        cxtext.tag(frame, **fake_models)
+    with pytest.raises(ColumnError, match="did you mean 'comment'"):
+        cxtext.tag(frame, text="coment", **fake_models)
+
+
+def test_extra_codebook_adds_columns(fake_models):
+    tagged = cxtext.tag(pd.DataFrame({"c": ["I bought it, support was bad"]}), text="c",
+                        codebooks=("default", "journey"), **fake_models)
+    assert tagged["journey"].iloc[0] == ["purchase", "support"]
+    assert "journey_evidence" in tagged.columns
+
+
+def test_bad_options_are_clear(fake_models):
+    with pytest.raises(ConfigError, match="unsupported language 'fr'"):
+        cxtext.Analyzer(lang="fr", **fake_models).prepare()
+    with pytest.raises(ConfigError, match="unknown backend 'nope'.*'fast'"):
+        cxtext.Analyzer(backend="nope").prepare()
+
+
+def test_fixed_language_and_default(fake_models):
+    analyzer = cxtext.Analyzer(languages=["es", "pt"], **fake_models)
+    assert analyzer("ok").language == "es"
+    assert analyzer("O atendimento foi péssimo e a entrega atrasou").language == "pt"
+    assert cxtext.Analyzer(lang="it", **fake_models)("ottimo").language == "it"
+
+
+texts = st.one_of(st.none(), st.just(""), st.just("   "), st.just("😀👍"), st.text(max_size=60),
+                  st.sampled_from(["great product", "bad delivery. great staff!", "precio caro"]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(texts, max_size=25))
+def test_rows_in_equal_rows_out_in_order(fake_models_session, values):
+    frame = pd.DataFrame({"key": list(range(len(values))), "comment": values})
+    tagged = fake_models_session.tag(frame, text="comment")
+    assert tagged["key"].tolist() == list(range(len(values)))
+    assert tagged["comment"].tolist() == frame["comment"].tolist()
+    assert set(tagged["sentiment"]) <= {"positive", "neutral", "negative", ""}
+
+
+@pytest.fixture(scope="module")
+def fake_models_session():
+    # hypothesis and function-scoped fixtures do not mix: build one analyzer for the module
+    mp = pytest.MonkeyPatch()
+    import cxtext.topics
+    from conftest import KeywordTopics
+
+    mp.setattr(cxtext.topics, "resolve_detectors", lambda **kw: [KeywordTopics()], raising=False)
+    analyzer = cxtext.Analyzer(backend="keywords").prepare()
+    yield analyzer
+    mp.undo()

@@ -3,6 +3,7 @@
 Proves the self-contained report draws its charts without network access. Usage:
 
     python benchmarks/render_report.py report.html -o report.png [--chromium PATH]
+    python benchmarks/render_report.py tagged.csv --score nps -o report.png   # builds the report first
 
 Exit code 0 when the screenshot was written and is not blank; prints its size.
 Needs a Chromium binary (Debian: ``apt-get install -y chromium``).
@@ -59,7 +60,9 @@ def non_blank(png_path: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("html", type=Path)
+    parser.add_argument("html", type=Path, help="an HTML report, or a tagged table to build one from")
+    parser.add_argument("--score", default="nps", help="score column when building from a tagged table")
+    parser.add_argument("--metric", default="nps", choices=["nps", "csat", "ces"])
     parser.add_argument("-o", "--output", type=Path, default=None)
     parser.add_argument("--chromium", default=None)
     parser.add_argument("--height", type=int, default=4000)
@@ -69,7 +72,19 @@ def main(argv: list[str] | None = None) -> int:
         print("no Chromium found; install it (apt-get install -y chromium) or pass --chromium", file=sys.stderr)
         return 2
     out = args.output or args.html.with_suffix(".png")
-    screenshot(args.html, out, chromium, height=args.height)
+    html_path = args.html
+    if html_path.suffix.lower() not in (".html", ".htm"):
+        import time
+
+        from cxtext.io import read_table
+        from cxtext.report import build_report
+
+        started = time.perf_counter()
+        page = build_report(read_table(html_path), args.score, args.metric, source=html_path.name)
+        html_path = out.with_suffix(".html")
+        html_path.write_text(page, encoding="utf-8")
+        print(f"built {html_path} ({len(page) / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s")
+    screenshot(html_path, out, chromium, height=args.height)
     ok = out.exists() and non_blank(out)
     print(f"{out}: {out.stat().st_size if out.exists() else 0} bytes, {'drawn' if ok else 'BLANK'}")
     return 0 if ok else 1

@@ -22,7 +22,7 @@ import pandas as pd
 __all__ = ["EXAMPLE_FILE", "example_path", "load_example"]
 
 #: File name of the example survey inside the package.
-EXAMPLE_FILE = "retail_feedback.csv"
+EXAMPLE_FILE = "survey.csv"
 
 
 def example_path() -> Path:
@@ -30,7 +30,7 @@ def example_path() -> Path:
 
     Example:
         >>> example_path().name
-        'retail_feedback.csv'
+        'survey.csv'
     """
     resource = resources.files("cxtext") / "data" / "examples" / EXAMPLE_FILE
     return Path(str(resource))

@@ -44,6 +44,7 @@ Example:
 """
 from __future__ import annotations
 
+import ast
 import json
 import math
 import warnings
@@ -93,7 +94,7 @@ def read_tagged(path: str) -> pd.DataFrame:
 
 
 def parse_topics(value: object) -> list[str]:
-    """Topics of one cell: a list/tuple/array, a ``;``-joined string, a JSON list, or empty.
+    """Topics of one cell: a list/tuple/array, a ``;``-joined string, a JSON or Python list, or empty.
 
     Example:
         >>> parse_topics("process;price"), parse_topics(["people"]), parse_topics(float("nan"))
@@ -106,12 +107,15 @@ def parse_topics(value: object) -> list[str]:
     if isinstance(value, float) and math.isnan(value):
         return []
     text = str(value).strip()
-    if text.startswith("[") and text.endswith("]"):
+    if text.startswith("[") and text.endswith("]"):  # JSON, or a Python list written by DataFrame.to_csv
         try:
             loaded = json.loads(text)
         except ValueError:
-            loaded = None
-        if isinstance(loaded, list):
+            try:
+                loaded = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                loaded = None
+        if isinstance(loaded, (list, tuple)):
             return [str(v).strip() for v in loaded if str(v).strip()]
     return [t.strip() for t in text.split(MULTI_LABEL_SEPARATOR) if t.strip()]
 
@@ -165,6 +169,9 @@ def driver_indicators(
     cells = [parse_topics(v) for v in tagged[topics_column].tolist()] if has_topics else [[] for _ in range(n)]
     sentiment_cells = {t: [_cell_text(v) for v in tagged[topic_sentiment_column(t)].tolist()]
                        for t in sentiment_topics}
+    allowed = set(TOPIC_SENTIMENTS) | {""}
+    # a user column that merely starts with "sentiment_" is not a topic-sentiment column
+    sentiment_cells = {t: v for t, v in sentiment_cells.items() if set(v) <= allowed}
     top: dict[str, np.ndarray] = {}
     sub: dict[str, np.ndarray] = {}
     for i, labels in enumerate(cells):
@@ -278,13 +285,24 @@ def bootstrap_impact(
         nan = np.full(k, np.nan)
         return impact, nan, nan.copy()
     rng = np.random.default_rng(seed)
-    chunk = max(1, min(n_boot, 4_000_000 // max(n, 1)))
+    # Rows with the same value and drivers are interchangeable: resample counts of the unique
+    # patterns (multinomial), which is much faster for discrete scores such as NPS.
+    patterns, freq = np.unique(np.column_stack([y, mf]), axis=0, return_counts=True)
+    compress = len(patterns) < n / 2
+    if compress:
+        y, mf = patterns[:, 0], patterns[:, 1:]
+        probs = freq / n
+    rows = len(y)
+    chunk = max(1, min(n_boot, 4_000_000 // max(rows, 1)))
     ym = mf * y[:, None]
     draws = []
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
-        idx = rng.integers(0, n, size=(b, n))
-        w = np.bincount((idx + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n).astype(float)
+        if compress:
+            w = rng.multinomial(n, probs, size=b).astype(float)
+        else:
+            idx = rng.integers(0, n, size=(b, n))
+            w = np.bincount((idx + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n).astype(float)
         s_all = w @ y
         c = w @ mf
         s = w @ ym
@@ -462,12 +480,14 @@ def _collinearity_flags(x: np.ndarray, names: Sequence[str], threshold: float) -
         partners = [names[usable[b]] for b in range(len(usable)) if b != a_pos and abs(r[a_pos, b]) > threshold]
         if partners:
             flags[a].append(f"collinear({','.join(partners)})")
-    try:
-        vif = np.diag(np.linalg.inv(r))
-    except np.linalg.LinAlgError:
-        vif = np.full(len(usable), np.inf)
+    centred = xu - xu.mean(axis=0)
     for a_pos, a in enumerate(usable):
-        if (vif[a_pos] > _VIF_MAX or vif[a_pos] < 0) and not flags[a]:
+        others = np.delete(centred, a_pos, axis=1)
+        target = centred[:, a_pos]
+        fitted = others @ np.linalg.lstsq(others, target, rcond=None)[0]
+        r2 = float(fitted @ fitted / (target @ target))
+        vif = math.inf if r2 >= 1 - 1e-12 else 1 / (1 - r2)
+        if vif > _VIF_MAX and not flags[a]:
             flags[a].append("high_vif")
     return flags
 

@@ -345,7 +345,9 @@ def _warn_issues(parsed: ParsedScores, column: object, stacklevel: int = 3) -> N
     warnings.warn(
         f"{total} of {len(parsed.issues)} values in score column {str(column)!r} are not valid "
         f"{parsed.spec.metric.upper()} answers ({detail}; allowed: {parsed.spec.describe()}); they "
-        "are left out of the metric and named in the 'score_issue' column",
+        "are left out of the metric and named in the 'score_issue' column"
+        + ("; if the survey uses another scale, declare it (e.g. csat_scale=7, --csat-scale 7)"
+           if counts.get("out of range") else ""),
         ScoreIssueWarning,
         stacklevel=stacklevel,
     )

@@ -270,14 +270,12 @@ def _quotes(
             score += _length_fit(r["_words"]) + min(abs(_score(r.get(SENTIMENT_SCORE))), 1.0)
             scored.append((score, r, spans, sentiment))
         scored.sort(key=lambda x: (-x[0], x[1]["_row"]))
-        chosen, seen = [], set()
+        first, rest, seen = [], [], set()
         for item in scored:  # each speaker's best quote first
             who = str(item[1].get("speaker", item[1]["_group"]))
-            if who not in seen:
-                seen.add(who)
-                chosen.append(item)
-        chosen += [item for item in scored if item not in chosen]
-        chosen = sorted(chosen[:per_topic], key=lambda x: (-x[0], x[1]["_row"]))
+            (rest if who in seen else first).append(item)
+            seen.add(who)
+        chosen = sorted((first + rest)[:per_topic], key=lambda x: (-x[0], x[1]["_row"]))
         for rank, (score, r, spans, sentiment) in enumerate(chosen, start=1):
             row = {"topic": topic, "rank": rank}
             for c in context:

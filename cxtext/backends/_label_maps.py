@@ -131,7 +131,10 @@ _add_emotions(
 )
 # Plutchik's dyads (two emotions at once).
 _add_emotions(("joy", "trust"), "love", "amor", "amore", "gratitude", "gratitud", "gratitudine", "gratidão")
-_add_emotions(("anticipation", "joy"), "optimism", "optimismo", "ottimismo", "otimismo", "excitement", "hope", "esperanza", "speranza", "esperança")
+_add_emotions(
+    ("anticipation", "joy"), "optimism", "optimismo", "ottimismo", "otimismo", "excitement", "hope",
+    "esperanza", "speranza", "esperança",
+)
 _add_emotions(("fear", "trust"), "submission")
 _add_emotions(("fear", "surprise"), "awe")
 _add_emotions(("sadness", "surprise"), "disapproval", "disappointment", "decepción", "delusione", "decepção")

@@ -235,7 +235,8 @@ def _split_long(loaded: LoadedModel, text: str, lang: str) -> list[str]:
     if len(spans) <= 1:
         return [text]
     budget = loaded.limit - loaded.tokenizer.num_special_tokens_to_add(pair=False)
-    counts = [len(ids) for ids in loaded.tokenizer([s.text for s in spans], add_special_tokens=False, verbose=False)["input_ids"]]
+    encoded = loaded.tokenizer([s.text for s in spans], add_special_tokens=False, verbose=False)
+    counts = [len(ids) for ids in encoded["input_ids"]]
     pieces: list[str] = []
     start, used = spans[0].start, 0
     end = spans[0].start
@@ -304,7 +305,9 @@ def run_batches(loaded: LoadedModel, units: _Units, batch_size: int, activation:
             width = max(len(units.input_ids[i]) for i in rows)
             ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
             mask = torch.zeros((len(rows), width), dtype=torch.long)
-            types = torch.full((len(rows), width), pad_type, dtype=torch.long) if units.token_type_ids is not None else None
+            types = None
+            if units.token_type_ids is not None:
+                types = torch.full((len(rows), width), pad_type, dtype=torch.long)
             for r, i in enumerate(rows):
                 seq = units.input_ids[i]
                 span = slice(width - len(seq), width) if left else slice(0, len(seq))

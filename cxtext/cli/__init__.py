@@ -18,6 +18,14 @@ __all__ = ["main"]
 #: command name -> "module:attribute" of its click command
 COMMANDS: dict[str, str] = {
     "tag": "cxtext.cli.tag:tag",
+    "codebook": "cxtext.cli.codebook:codebook",
+    "train": "cxtext.cli.train:train",
+    "summarize": "cxtext.cli.summarize:summarize",
+    "agree": "cxtext.cli.agree:agree",
+    "export": "cxtext.cli.export:export",
+    "scores": "cxtext.cli.scores:scores",
+    "drivers": "cxtext.cli.drivers:drivers",
+    "report": "cxtext.cli.report:report",
 }
 
 

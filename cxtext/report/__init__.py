@@ -13,7 +13,6 @@ import html
 import math
 import os
 import warnings
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd

@@ -50,8 +50,8 @@ def driver_chart(drivers: pd.DataFrame, metric: str, min_n: int, top: int = 14) 
     unit = "points" if metric == "nps" else "on the mean"
     fig.update_layout(
         **_LAYOUT, height=max(320, 34 * len(data) + 120),
-        title=f"Impact on {METRIC_LABELS[metric]}: all minus all-without-the-driver ({unit}), 95% bootstrap interval",
-        xaxis_title="impact (negative = the driver pulls the score down)",
+        title=f"Impact on {METRIC_LABELS[metric]} (95% bootstrap interval)",
+        xaxis_title=f"impact = all minus all-without-the-driver ({unit}); negative = pulls the score down",
     )
     fig.add_vline(x=0, line_color="#555", line_width=1)
     return fig
@@ -66,7 +66,8 @@ def quadrant_chart(topics: pd.DataFrame, metric: str, overall: float) -> Any:
     size = 14 + 36 * size / size.max() if len(size) else size
     fig = go.Figure(go.Scatter(
         x=weight, y=data["metric_with"], mode="markers+text", text=data["driver"],
-        textposition="top center", marker={"size": size, "color": "#2e86c1", "opacity": 0.75,
+        textposition=_label_positions(weight.to_numpy(dtype=float), data["metric_with"].to_numpy(dtype=float)),
+        marker={"size": size, "color": "#2e86c1", "opacity": 0.75,
                                           "line": {"width": 1, "color": "#1b4f72"}},
         customdata=np.column_stack([data["n"], data["share"] * 100]),
         hovertemplate="%{text}<br>weight %{x:.1f}% of variance<br>"
@@ -77,14 +78,30 @@ def quadrant_chart(topics: pd.DataFrame, metric: str, overall: float) -> Any:
         fig.add_hline(y=overall, line_dash="dash", line_color="#777",
                       annotation_text=f"overall {_fmt(overall, metric)}", annotation_position="bottom right")
         fig.add_vline(x=float(weight.mean()), line_dash="dash", line_color="#777",
-                      annotation_text="mean importance", annotation_position="top left")
+                      annotation_text="mean importance", annotation_position="bottom right")
+    if len(data):
+        top = float(weight.max()) or 1.0
+        fig.update_xaxes(range=[-0.08 * top, 1.15 * top])
     fig.update_layout(
         **_LAYOUT, height=480,
-        title="Importance vs performance (topics): fix the bottom-right first",
+        title="Importance vs performance of topics (bottom right: fix first)",
         xaxis_title="importance: key-driver weight (% of the score's variance explained)",
         yaxis_title=f"performance: {METRIC_LABELS[metric]} when mentioned",
     )
     return fig
+
+
+def _label_positions(x: np.ndarray, y: np.ndarray) -> list[str]:
+    """Spread the labels of nearby bubbles over four positions so they do not overlap."""
+    cycle = ["middle right", "top center", "bottom center", "middle left"]
+    span_x = float(np.ptp(x)) or 1.0
+    span_y = float(np.ptp(y)) or 1.0
+    positions: list[str] = []
+    for i in range(len(x)):
+        near = [j for j in range(i) if abs(x[j] - x[i]) / span_x < 0.12 and abs(y[j] - y[i]) / span_y < 0.12]
+        used = {positions[j] for j in near}
+        positions.append(next((p for p in cycle if p not in used), cycle[len(near) % len(cycle)]))
+    return positions
 
 
 def heatmap_chart(drivers: pd.DataFrame, metric: str) -> Any:

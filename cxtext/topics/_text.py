@@ -135,7 +135,7 @@ def inflections(term: str, lang: str) -> set[tuple[str, ...]]:
 
     Example:
         >>> sorted(inflections("room service", "en"))
-        [('room', 'service'), ('rooms', 'services')]
+        [('room', 'service'), ('room', 'services'), ('rooms', 'services')]
     """
     words = [fold(w) for w in WORD.findall(term)]
     if not words:

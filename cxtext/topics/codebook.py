@@ -372,7 +372,7 @@ class _Parser:
             self.problem(root, "missing 'topics:' mapping")
         else:
             self.parse_topics(fields["topics"][1], "", drafts, inherited=set(drafts))
-            if not drafts:
+            if not drafts and not self.problems:
                 self.problem(fields["topics"][1], "the codebook defines no topics")
 
         if self.problems:

@@ -96,13 +96,14 @@ class _Index:
             hit = None
             for n in range(min(self.max_words, n_words - i), 0, -1):
                 topics = exact.get(" ".join(words[i:i + n]))
-                if topics is None and prefix:
+                if prefix:
                     head = " ".join(words[i:i + n - 1])
                     last = words[i + n - 1]
                     for length in self.prefix_lengths:
                         if len(last) >= length:
-                            topics = prefix.get((head, last[:length]))
-                            if topics is not None:
+                            more = prefix.get((head, last[:length]))
+                            if more is not None:
+                                topics = more if topics is None else tuple(dict.fromkeys(topics + more))
                                 break
                 if topics is not None:
                     hit = (i, i + n, topics)
@@ -131,8 +132,8 @@ class CodebookDetector(TopicDetector):
     Example:
         >>> from cxtext.topics import load_codebook
         >>> det = load_codebook("default").detector()
-        >>> [(m.topic, m.text) for m in det.detect(["El envío tardó y el precio era alto"], ["es"])[0]]
-        [('process', 'envío'), ('price', 'precio')]
+        >>> [(m.topic, m.text) for m in det.detect(["El envío llegó roto y el precio era alto"], ["es"])[0]]
+        [('process', 'envío'), ('process', 'llegó'), ('product', 'roto'), ('price', 'precio')]
     """
 
     def __init__(self, codebook: Codebook) -> None:
@@ -190,11 +191,18 @@ class CodebookDetector(TopicDetector):
         ] if matcher.exclude.max_words else []
         out = []
         for start, end, topics in spans:
-            for topic in topics:
+            for topic in _most_specific(topics):
                 if any(s < end and start < e and topic in t for s, e, t in blocked):
                     continue
                 out.append(TopicMatch(topic, start, end, text[start:end]))
         return out
+
+
+def _most_specific(topics: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop a topic when one of its subtopics matched the same words ("process" vs "process/delivery")."""
+    if len(topics) < 2:
+        return topics
+    return tuple(t for t in topics if not any(o.startswith(t + "/") for o in topics))
 
 
 def _build_index(entries: list[tuple[str, str]]) -> _Index:

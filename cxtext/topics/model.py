@@ -190,6 +190,9 @@ class TopicModel:
         import scipy.sparse as sp
         from sklearn.linear_model import LogisticRegression
 
+        # fit on the columns that occur (much faster than the full hashing space), scatter back
+        used = np.unique(X.indices)
+        X_used = X[:, used]
         coefs = []
         intercepts = []
         for j in range(y.shape[1]):
@@ -199,8 +202,11 @@ class TopicModel:
                 intercepts.append(8.0 if target.all() else -8.0)
                 continue
             clf = LogisticRegression(C=float(self.C), class_weight="balanced", solver="liblinear", max_iter=1000)
-            clf.fit(X, target)
-            coefs.append(sp.csr_matrix(clf.coef_.astype(np.float32)))
+            clf.fit(X_used, target)
+            weights = clf.coef_[0].astype(np.float32)
+            keep = np.flatnonzero(weights)
+            coefs.append(sp.csr_matrix((weights[keep], (np.zeros(len(keep), dtype=np.int64), used[keep])),
+                                       shape=(1, X.shape[1])))
             intercepts.append(float(clf.intercept_[0]))
         return sp.vstack(coefs, format="csr"), np.array(intercepts, dtype=np.float64)
 
@@ -328,19 +334,15 @@ def _sigmoid(z: Any) -> np.ndarray:
 def _best_threshold(proba: np.ndarray, truth: np.ndarray) -> tuple[float, dict[str, float]]:
     """Threshold with the best F1 on the validation rows (0.5 when there are no positives)."""
     positives = int(truth.sum())
-    best = (0.5, -1.0, 0.0, 0.0)
+    threshold = 0.5
     if positives:
-        for t in np.unique(np.concatenate([np.round(proba, 4), np.linspace(0.05, 0.95, 19)])):
-            if t <= 0.0:
-                continue
-            pred = proba >= t
-            tp = int((pred & truth).sum())
-            p = tp / pred.sum() if pred.sum() else 0.0
-            r = tp / positives
-            f = 2 * p * r / (p + r) if p + r else 0.0
-            if f > best[1] + 1e-12:
-                best = (float(t), f, p, r)
-    threshold = best[0]
+        candidates = np.unique(np.concatenate([np.round(proba, 4), np.linspace(0.05, 0.95, 19)]))
+        candidates = candidates[(candidates > 0.0) & (candidates < 1.0)]
+        f1s = np.array([_f1(proba >= t, truth) for t in candidates])
+        best = candidates[f1s >= f1s.max() - 1e-9]
+        # a tie between thresholds is no reason to sit on the edge of the plateau: take its middle
+        middle = float((best.min() + best.max()) / 2)
+        threshold = middle if _f1(proba >= middle, truth) >= f1s.max() - 1e-9 else float(best[len(best) // 2])
     pred = proba >= threshold
     tp = int((pred & truth).sum())
     precision = tp / pred.sum() if pred.sum() else 0.0
@@ -348,6 +350,12 @@ def _best_threshold(proba: np.ndarray, truth: np.ndarray) -> tuple[float, dict[s
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return threshold, {"threshold": threshold, "precision": round(precision, 4), "recall": round(recall, 4),
                        "f1": round(f1, 4), "support": positives}
+
+
+def _f1(pred: np.ndarray, truth: np.ndarray) -> float:
+    tp = int((pred & truth).sum())
+    denominator = int(pred.sum()) + int(truth.sum())
+    return 2 * tp / denominator if denominator else 0.0
 
 
 class TopicModelDetector(TopicDetector):

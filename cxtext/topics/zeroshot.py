@@ -27,18 +27,39 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     "it": "Questo commento parla di {}.",
     "pt": "Este comentário é sobre {}.",
 }
-_FIRST_SENTENCE = re.compile(r"^(.+?[.!?;])(?:\s|$)")
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
+#: Preposition + article contractions the templates can produce ("trata de el" -> "trata del").
+_CONTRACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "es": ((r"\bde el\b", "del"),),
+    "it": (
+        (r"\bdi il\b", "del"), (r"\bdi lo\b", "dello"), (r"\bdi la\b", "della"),
+        (r"\bdi l'", "dell'"), (r"\bdi i\b", "dei"), (r"\bdi gli\b", "degli"), (r"\bdi le\b", "delle"),
+    ),
+}
 
 
 def _short(description: str) -> str:
-    """First sentence of a definition, without final punctuation, lower-cased first letter."""
+    """The head of a definition: its first sentence up to a colon/semicolon/parenthesis.
+
+    A codebook definition such as "What the customer paid and whether it felt fair: prices,
+    costs, ..." becomes "what the customer paid and whether it felt fair" (first letter
+    lower-cased unless it starts an acronym), which reads well inside a template.
+    """
     text = " ".join(description.split())
     match = _FIRST_SENTENCE.match(text)
     if match:
         text = match.group(1)
-    text = text.rstrip(".!?; ")
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
+    text = re.split(r"[:;(]", text, maxsplit=1)[0]
+    text = text.rstrip(".!?;,- ")
+    first_word = text.split(" ", 1)[0]
+    if text and not (len(first_word) > 1 and first_word.isupper()):
         text = text[0].lower() + text[1:]
+    return text
+
+
+def _contract(text: str, lang: str) -> str:
+    for pattern, replacement in _CONTRACTIONS.get(lang, ()):
+        text = re.sub(pattern, replacement, text)
     return text
 
 
@@ -112,8 +133,8 @@ class ZeroShotTopicDetector(TopicDetector):
         """The hypothesis tested for ``topic`` in language ``lang``.
 
         Example:
-            >>> detector.hypothesis("price", "es")  # doctest: +SKIP
-            'Este comentario trata de precio, coste y valor.'
+            >>> detector.hypothesis("people", "es")  # doctest: +SKIP
+            'Este comentario trata del personal con el que trató el cliente.'
         """
         definitions = getattr(self.codebook, "definitions", {}) or {}
         entry = definitions.get(topic)
@@ -132,14 +153,16 @@ class ZeroShotTopicDetector(TopicDetector):
                     label = ""
             description = label or topic.rsplit("/", 1)[-1].replace("_", " ")
         template = self.templates_.get(lang, self.templates_["en"])
-        return template.format(_short(description))
+        return _contract(template.format(_short(description)), lang)
 
     def _load(self) -> Any:
         if self._model_ is None:
             from ..backends.transformers import load_model, resolve_device
 
             self.device_ = resolve_device(self.device)
-            loaded = load_model(str(self.model), self.device_, self.max_length, "zero-shot topic model", "--topic-model")
+            loaded = load_model(
+                str(self.model), self.device_, self.max_length, "zero-shot topic model", "--topic-model"
+            )
             names = [label.strip().lower() for label in loaded.labels]
             entail = [i for i, n in enumerate(names) if n.startswith("entail")]
             if not entail:

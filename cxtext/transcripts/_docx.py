@@ -9,6 +9,7 @@ Table rows with two or three cells are read as ``speaker | text`` or ``time | sp
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import MissingDependencyError, TranscriptError
@@ -54,15 +55,15 @@ def _row_line(cells: list[str], number: int) -> Line | None:
     if len(cells) == 2 and cells[0] and cells[1]:
         return Line(f"{cells[0]}: {cells[1]}", number, bold_label=cells[0], rest=cells[1])
     if len(cells) == 3 and cells[2]:
-        if parse_timestamp(cells[0]) is not None and cells[1]:
-            return Line(f"[{cells[0]}] {cells[1]}: {cells[2]}", number)
-        if parse_timestamp(cells[1]) is not None and cells[0]:
-            return Line(f"[{cells[1]}] {cells[0]}: {cells[2]}", number)
+        for time, speaker in ((cells[0], cells[1]), (cells[1], cells[0])):
+            seconds = parse_timestamp(time)
+            if seconds is not None and speaker:
+                return Line(f"{speaker}: {cells[2]}", number, bold_label=speaker, rest=cells[2], start=seconds)
     text = " ".join(c for c in cells if c)
     return Line(text, number) if text else None
 
 
-def parse_docx(path: str | Path, known_speakers=()) -> list[Cue]:  # noqa: ANN001
+def parse_docx(path: str | Path, known_speakers: Iterable[str] = ()) -> list[Cue]:
     """Cues of a .docx transcript.
 
     Example:

@@ -5,6 +5,7 @@ Recognised line forms (time stamps optional, ``hh:mm:ss``/``mm:ss``):
 - ``Name: text``, ``NAME: text``, ``Q: text``, ``**Name:** text`` (Markdown bold)
 - ``[Name] text`` and ``[Name]: text``
 - ``Name  00:01:23`` or ``Name (00:01:23)`` alone on a line (Otter), text on the next lines
+  (such a header counts as a strong marker when the file has at least two of them)
 - ``Name (00:01:23): text`` and ``Name [00:01:23]: text`` (Rev)
 - ``[00:01:23] Name: text``, ``00:01:23 Name: text``; a time stamp alone on a line dates the next turn
 - ``Name:`` alone on a line, text on the next lines
@@ -43,14 +44,16 @@ _COLON = re.compile(r"^(?P<name>\**[^\W\d_][^:\n]{0,44}?(?:\([^()]{1,30}\))?)\s*
 class Line:
     """One line (or DOCX paragraph) of a transcript.
 
-    ``bold_label`` is a label found in bold type at the start of a DOCX paragraph
-    (``strong`` evidence); ``rest`` is then the text after it.
+    ``bold_label`` is a label found in bold type at the start of a DOCX paragraph or in the
+    speaker cell of a table (strong evidence); ``rest`` is then the text after it and
+    ``start`` the time from a time cell.
     """
 
     text: str
     number: int
     bold_label: str | None = None
     rest: str = ""
+    start: float = math.nan
 
 
 @dataclass
@@ -59,6 +62,7 @@ class _Hit:
     text: str
     start: float
     strong: bool
+    header: bool = False
 
 
 def _float(value: str | None) -> float:
@@ -69,7 +73,7 @@ def _float(value: str | None) -> float:
 def _label_hit(text: str) -> _Hit | None:
     match = _HEADER.match(text)
     if match:
-        return _Hit(clean_label(match["name"]), "", _float(match["ts1"] or match["ts2"]), True)
+        return _Hit(clean_label(match["name"]), "", _float(match["ts1"] or match["ts2"]), True, header=True)
     match = _REV.match(text)
     if match:
         return _Hit(clean_label(match["name"]), match["text"].strip(), _float(match["ts"]), True)
@@ -92,7 +96,7 @@ def _label_hit(text: str) -> _Hit | None:
 def _hit(line: Line) -> tuple[_Hit | None, float, str]:
     """The label candidate of a line, the time stamp in front of it (NaN) and the text after it."""
     if line.bold_label:
-        return _Hit(clean_label(line.bold_label), line.rest.strip(), math.nan, True), math.nan, line.rest
+        return _Hit(clean_label(line.bold_label), line.rest.strip(), line.start, True), math.nan, line.rest
     text = line.text.strip()
     match = _LEAD_TS_BRACKET.match(text)
     if match and match[2]:
@@ -117,7 +121,7 @@ def _accept_sandwiched(lines: list[Line], hits: list, accepted: list[bool], poli
     filled = [i for i, line in enumerate(lines) if line.text.strip() or line.bold_label]
     for position, i in enumerate(filled):
         hit = hits[i][0]
-        if accepted[i] or hit is None or not hit.label or len(hit.label.split()) > 3:
+        if accepted[i] or hit is None or not hit.label or hit.header or len(hit.label.split()) > 3:
             continue
         if policy.counts.get(hit.label.casefold(), 0) != 1 or not looks_like_name(hit.label):
             continue
@@ -132,6 +136,10 @@ def parse_lines(lines: Iterable[Line], known_speakers: Iterable[str] = ()) -> li
     lines = list(lines)
     hits = [_hit(line) if line.text.strip() or line.bold_label else (None, math.nan, "") for line in lines]
     policy = LabelPolicy((h.label for h, _, _ in hits if h is not None and h.label), known_speakers)
+    if sum(1 for h, _, _ in hits if h is not None and h.header) < 2:
+        for h, _, _ in hits:  # one "Monday 10:30" line is no Otter transcript
+            if h is not None and h.header:
+                h.strong = False
     accepted = [h is not None and bool(h.label) and policy.accepts(h.label, strong=h.strong) for h, _, _ in hits]
     _accept_sandwiched(lines, hits, accepted, policy)
 
@@ -186,7 +194,7 @@ def parse_lines(lines: Iterable[Line], known_speakers: Iterable[str] = ()) -> li
 
     for cue in cues:
         cue.text = "\n".join(cue.parts)
-    return [c for c in cues if c.text or c.speaker is not None]
+    return [c for c in cues if c.text]
 
 
 def parse_plain_text(text: str, known_speakers: Iterable[str] = ()) -> list[Cue]:

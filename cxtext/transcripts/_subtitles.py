@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import TranscriptError
@@ -116,7 +117,7 @@ def _timing(line: str, number: int, file: str) -> tuple[float, float]:
     return start, end
 
 
-def parse_subtitles(text: str, file: str = "<text>", known_speakers=()) -> list[Cue]:  # noqa: ANN001
+def parse_subtitles(text: str, file: str = "<text>", known_speakers: Iterable[str] = ()) -> list[Cue]:
     """Cues of a WebVTT or SRT document (already decoded, newlines normalised to ``\\n``).
 
     Example:

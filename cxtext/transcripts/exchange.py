@@ -21,7 +21,7 @@ SEGMENT_COLUMNS = ("file", "turn", "cue", "sentence", "speaker", "start", "end",
 def coded_segments(
     tagged: pd.DataFrame,
     codes: str = TOPICS,
-    evidence: str = TOPIC_EVIDENCE,
+    evidence: str | None = None,
     include_uncoded: bool = False,
 ) -> pd.DataFrame:
     """One row per segment and code, with the code's sentiment and evidence.
@@ -29,7 +29,9 @@ def coded_segments(
     Args:
         tagged: the output of ``cxtext tag`` (turns, sentences or comments).
         codes: the multi-label column holding the codes (list or ``;``-joined).
-        evidence: the JSON evidence column (``{"code": [{"text", "start", "end"}]}``); optional.
+        evidence: the JSON evidence column (``{"code": [{"text", "start", "end"}]}``); default
+            ``topic_evidence`` for ``topics`` and ``<codes>_evidence`` for extra codebook
+            columns such as ``journey``; used only when present.
         include_uncoded: also keep segments without any code (``code`` empty).
 
     Returns:
@@ -48,6 +50,8 @@ def coded_segments(
             f"column {codes!r} is not in the table (columns: {format_choices(tagged.columns)}); "
             "pass the column that holds the codes (e.g. --codes topics)"
         )
+    if evidence is None:
+        evidence = TOPIC_EVIDENCE if codes == TOPICS else f"{codes}_evidence"
     context = [c for c in SEGMENT_COLUMNS if c in tagged.columns]
     rows = []
     for number, record in enumerate(tagged.to_dict("records"), start=1):

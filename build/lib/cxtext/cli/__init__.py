@@ -1,0 +1,52 @@
+"""The ``cxtext`` command line: a lazy click group, one module per command.
+
+Each command module parses options, makes one library call and turns
+:class:`cxtext.errors.CxtextError` into a one-line message with exit code 2
+(see :mod:`cxtext.cli._common`). Commands are imported only when used, so
+``cxtext --help`` stays fast and the fast path never imports heavy libraries.
+"""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from .. import __version__
+
+__all__ = ["main"]
+
+#: command name -> "module:attribute" of its click command
+COMMANDS: dict[str, str] = {
+    "tag": "cxtext.cli.tag:tag",
+    "summarize": "cxtext.cli.summarize:summarize",
+    "agree": "cxtext.cli.agree:agree",
+    "export": "cxtext.cli.export:export",
+    "scores": "cxtext.cli.scores:scores",
+    "drivers": "cxtext.cli.drivers:drivers",
+    "report": "cxtext.cli.report:report",
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, _, attr = COMMANDS[cmd_name].partition(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cxtext")
+def main() -> None:
+    """Customer-experience text analytics, offline, in es/it/pt/en.
+
+    \b
+    Examples:
+      cxtext tag comments.csv --text comment -o tagged.csv
+      cxtext scores tagged.csv --nps nps --by channel
+      cxtext drivers tagged.csv --score nps --metric nps -o drivers.csv
+      cxtext report tagged.csv --score nps -o report.html
+    """

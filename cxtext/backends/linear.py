@@ -1,0 +1,207 @@
+"""``fast`` backend: trained linear models over hashed n-grams and lexicon cues (numpy only).
+
+Features per text (see :mod:`cxtext.backends._features`): hashed words (``n:``-marked inside a
+negation scope), word bigrams and character 3-5-grams, plus the dense lexicon cues (negation,
+intensifiers, contrast, emoji, elongation, emotion words). Models:
+
+* emotion: one logistic regression per Plutchik-8 label over all four languages, with a
+  threshold per label chosen on a development split (``models/fast_emotion.npz``);
+* sentiment: one multinomial logistic regression per language over the same features plus the
+  emotion model's eight logits (``models/fast_sentiment.npz``).
+
+Weights are stored as NPZ arrays + JSON metadata and scored with sparse matrix products, so
+neither scikit-learn estimators nor pickles are loaded. The recipe is
+``models/recipes/train_fast.py``; model cards ``models/fast_sentiment.md`` and
+``models/fast_emotion.md``.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from ..errors import ModelError
+from ..schema import EMOTIONS, LANGUAGES, SENTIMENTS
+from .base import Backend, Prediction
+from ._features import CUE_NAMES, TextFeatures, TokenHasher
+from .lexicon import _check
+
+__all__ = ["FastBackend", "LinearModels", "design_matrix"]
+
+SENTIMENT_FILE = "fast_sentiment"
+EMOTION_FILE = "fast_emotion"
+
+
+def design_matrix(hashed, cues: np.ndarray, cue_scale: np.ndarray, extra: np.ndarray | None = None):
+    """``[hashed n-grams | scaled lexicon cues | extra dense columns]`` as one CSR matrix."""
+    from scipy import sparse
+
+    blocks = [hashed, sparse.csr_matrix(cues * cue_scale)]
+    if extra is not None:
+        blocks.append(sparse.csr_matrix(extra.astype(np.float32)))
+    return sparse.hstack(blocks, format="csr", dtype=np.float32)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass
+class LinearModels:
+    """The two shipped models as arrays (loaded from ``cxtext.models``).
+
+    Attributes:
+        meta: hashing parameters, cue scale, labels, thresholds, versions (JSON metadata).
+        emo_coef: (8, n_columns) emotion weights; ``emo_intercept`` (8,).
+        thresholds: (8,) probability threshold per emotion label.
+        sent_coef: {lang: (3, n_columns + 8)} sentiment weights; ``sent_intercept`` {lang: (3,)}.
+    """
+
+    meta: dict
+    emo_coef: np.ndarray
+    emo_intercept: np.ndarray
+    thresholds: np.ndarray
+    sent_coef: dict[str, np.ndarray]
+    sent_intercept: dict[str, np.ndarray]
+
+    @classmethod
+    def load(cls, package: str = "cxtext.models") -> "LinearModels":
+        """Read ``fast_sentiment.{npz,json}`` and ``fast_emotion.{npz,json}`` from ``package``."""
+        base = resources.files(package)
+        try:
+            sent_meta = json.loads((base / f"{SENTIMENT_FILE}.json").read_text(encoding="utf-8"))
+            emo_meta = json.loads((base / f"{EMOTION_FILE}.json").read_text(encoding="utf-8"))
+            with (base / f"{SENTIMENT_FILE}.npz").open("rb") as fh:
+                sent = dict(np.load(fh))
+            with (base / f"{EMOTION_FILE}.npz").open("rb") as fh:
+                emo = dict(np.load(fh))
+        except (FileNotFoundError, OSError, ValueError) as exc:
+            raise ModelError(
+                f"cannot load the fast models from package {package!r} ({exc}); reinstall cxtext "
+                "or retrain them with: python models/recipes/train_fast.py --data DATA_DIR"
+            ) from None
+        if sent_meta.get("hasher") != emo_meta.get("hasher"):
+            raise ModelError(
+                "fast_sentiment and fast_emotion were trained with different hashing settings "
+                f"({sent_meta.get('hasher')} vs {emo_meta.get('hasher')}); retrain both with "
+                "models/recipes/train_fast.py"
+            )
+        langs = sent_meta["languages"]
+        return cls(
+            meta={"sentiment": sent_meta, "emotion": emo_meta},
+            emo_coef=emo["coef"].astype(np.float32),
+            emo_intercept=emo["intercept"].astype(np.float32),
+            thresholds=emo["thresholds"].astype(np.float32),
+            sent_coef={lang: sent[f"coef_{lang}"].astype(np.float32) for lang in langs},
+            sent_intercept={lang: sent[f"intercept_{lang}"].astype(np.float32) for lang in langs},
+        )
+
+
+class FastBackend(Backend):
+    """Trained linear sentiment + emotion, offline, numpy only (the default backend).
+
+    Args:
+        batch_size: texts featurised per sparse batch.
+
+    Example:
+        >>> backend = FastBackend()
+        >>> pred = backend.analyze(["El servicio fue excelente 😊"], ["es"])[0]
+        >>> pred.sentiment, pred.score > 0
+        ('positive', True)
+    """
+
+    name = "fast"
+
+    def __init__(self, batch_size: int = 4096) -> None:
+        self.batch_size = batch_size
+        self._models: LinearModels | None = None
+        self._features: TextFeatures | None = None
+        self._hasher: TokenHasher | None = None
+
+    def _load(self) -> LinearModels:
+        if self._models is None:
+            models = LinearModels.load()
+            params = models.meta["sentiment"]["hasher"]
+            self._hasher = TokenHasher(
+                n_features=params["n_features"],
+                char_ngrams=tuple(params["char_ngrams"]) if params["char_ngrams"] else None,
+                bigrams=params["bigrams"],
+            )
+            self._features = TextFeatures(LANGUAGES)
+            self._cue_scale = np.asarray(models.meta["sentiment"]["cue_scale"], dtype=np.float32)
+            if list(models.meta["sentiment"]["cue_names"]) != list(CUE_NAMES):
+                raise ModelError(
+                    "the shipped fast model was trained with other lexicon cues than this code "
+                    "computes; retrain it with models/recipes/train_fast.py"
+                )
+            self._models = models
+        return self._models
+
+    def proba(self, texts: Sequence[str], langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Sentiment probabilities (n x 3, order of SENTIMENTS) and emotion probabilities (n x 8).
+
+        Example:
+            >>> sent, emo = FastBackend().proba(["I love it", "sono molto arrabbiato"], ["en", "it"])
+            >>> sent.shape, emo.shape
+            ((2, 3), (2, 8))
+        """
+        _check(texts, langs)
+        models = self._load()
+        n = len(texts)
+        sent = np.zeros((n, len(SENTIMENTS)), dtype=np.float32)
+        emo = np.zeros((n, len(EMOTIONS)), dtype=np.float32)
+        langs = [lang if lang in models.sent_coef else "en" for lang in langs]
+        for start in range(0, n, self.batch_size):
+            stop = min(start + self.batch_size, n)
+            chunk_texts = [t if isinstance(t, str) else "" for t in texts[start:stop]]
+            chunk_langs = langs[start:stop]
+            cues, tokens = self._features.extract(chunk_texts, chunk_langs)
+            X = design_matrix(self._hasher.transform(tokens), cues, self._cue_scale)
+            emo_logit = X @ models.emo_coef.T + models.emo_intercept
+            emo[start:stop] = _sigmoid(emo_logit)
+            lang_arr = np.asarray(chunk_langs)
+            for lang in np.unique(lang_arr):
+                rows = np.flatnonzero(lang_arr == lang)
+                Xl = X[rows]
+                coef = models.sent_coef[lang]
+                logits = Xl @ coef[:, : X.shape[1]].T + emo_logit[rows] @ coef[:, X.shape[1]:].T
+                sent[start + rows] = _softmax(logits + models.sent_intercept[lang])
+        return sent, emo
+
+    def analyze(self, texts: Sequence[str], langs: Sequence[str]) -> list[Prediction]:
+        """One :class:`Prediction` per text (see :class:`~cxtext.backends.base.Backend`)."""
+        sent, emo = self.proba(texts, langs)
+        thresholds = self._models.thresholds
+        score = np.clip(sent[:, 2] - sent[:, 0], -1.0, 1.0)
+        label_idx = sent.argmax(axis=1)
+        above = emo >= thresholds
+        out = []
+        for s, li, sp, ep, ab in zip(score.tolist(), label_idx.tolist(), sent.tolist(), emo.tolist(), above):
+            out.append(
+                Prediction(
+                    sentiment=SENTIMENTS[li],
+                    score=s,
+                    sentiment_proba=dict(zip(SENTIMENTS, sp)),
+                    emotions=tuple(e for e, a in zip(EMOTIONS, ab) if a),
+                    emotion_proba=dict(zip(EMOTIONS, ep)),
+                )
+            )
+        return out
+
+    def describe(self) -> dict[str, str]:
+        """Backend name and the versions of the shipped models."""
+        models = self._load()
+        return {
+            "backend": self.name,
+            "sentiment_model": models.meta["sentiment"].get("version", ""),
+            "emotion_model": models.meta["emotion"].get("version", ""),
+        }

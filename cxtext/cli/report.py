@@ -1,0 +1,59 @@
+"""``cxtext report``: one self-contained HTML page about a score and its drivers."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import click
+
+from ._common import force_option, library_call, quiet_option
+from .drivers import echo_warnings
+
+
+@click.command()
+@click.argument("tagged", metavar="TAGGED")
+@click.option("--score", required=True, metavar="COLUMN", help="Score column.")
+@click.option("--metric", default=None, type=click.Choice(["nps", "csat", "ces"]),
+              help="Metric of the score (default: nps, or the score column's name when it is csat/ces).")
+@click.option("-o", "--output", required=True, metavar="FILE.html", help="The HTML file to write.")
+@click.option("--by", metavar="COLUMN", help="Segment column for the 'metric by segment' chart (default: language).")
+@click.option("--title", metavar="TEXT", help="Page title.")
+@click.option("--text", metavar="COLUMN", help="Comment column for the verbatims (default: comment/text/...).")
+@click.option("--scale", metavar="N|LOW-HIGH", help="Answer scale (1-10 for NPS, 7 for CSAT, numeric CES).")
+@click.option("--ces-direction", type=click.Choice(["higher_is_easier", "lower_is_easier"]), help="Numeric CES only.")
+@click.option("--n-boot", default=2000, show_default=True, type=click.IntRange(0), help="Bootstrap resamples.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--min-n", default=30, show_default=True, type=click.IntRange(1), help="Grey out drivers with fewer mentions.")
+@force_option
+@quiet_option
+@library_call
+def report(tagged: str, score: str, metric: str | None, output: str, by: str | None, title: str | None,
+           text: str | None, scale: str | None, ces_direction: str | None, n_boot: int, seed: int, min_n: int,
+           force: bool, quiet: bool) -> None:
+    """Write an HTML report of the score and its drivers from a TAGGED file.
+
+    One file, viewable offline: headline metric with its interval, driver impacts with error
+    bars, importance vs performance, topic x sentiment heatmap, metric by segment and
+    representative verbatims with the evidence highlighted.
+
+    \b
+    Examples:
+      cxtext tag comments.csv --text comment -o tagged.csv
+      cxtext report tagged.csv --score nps -o report.html
+      cxtext report tagged.csv --score csat --metric csat --by channel --title "Q3 CSAT" -o q3.html
+    """
+    from ..drivers import read_tagged
+    from ..io import check_output_path
+    from ..report import write_report
+
+    check_output_path(output, force)
+    if metric is None:
+        metric = score.lower() if score.lower() in ("csat", "ces") else "nps"
+    table = read_tagged(tagged)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_report(table, output, score, metric, force=force, by=by, title=title, text=text, scale=scale,
+                     direction=ces_direction, n_boot=n_boot, seed=seed, min_n=min_n, source=Path(tagged).name)
+    echo_warnings(caught, quiet)
+    if not quiet:
+        click.echo(f"Wrote {output}", err=True)

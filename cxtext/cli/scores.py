@@ -1,0 +1,55 @@
+"""``cxtext scores``: NPS, CSAT and CES with 95% intervals, overall and by segment."""
+from __future__ import annotations
+
+import warnings
+
+import click
+
+from ._common import force_option, library_call, quiet_option
+from .drivers import echo_warnings, print_table, write_frame
+
+
+@click.command()
+@click.argument("file", metavar="FILE")
+@click.option("--nps", "nps_col", metavar="COLUMN", help="NPS column (0-10; see --nps-scale).")
+@click.option("--csat", "csat_col", metavar="COLUMN", help="CSAT column (see --csat-scale).")
+@click.option("--ces", "ces_col", metavar="COLUMN", help="CES column (labels, or numbers with --ces-scale/--ces-direction).")
+@click.option("--by", metavar="COLUMN", help="Also compute every metric per value of this column.")
+@click.option("--nps-scale", default="0-10", show_default=True, type=click.Choice(["0-10", "1-10"]))
+@click.option("--csat-scale", default="5", show_default=True, metavar="N|LOW-HIGH", help="5, 7 or a range such as 1-10.")
+@click.option("--csat-top-box", default=2, show_default=True, type=click.IntRange(1), help="Highest answers counted as satisfied.")
+@click.option("--ces-scale", metavar="N|LOW-HIGH", help="Numeric CES scale (default: CES read as labels).")
+@click.option("--ces-direction", type=click.Choice(["higher_is_easier", "lower_is_easier"]), help="Needed with --ces-scale.")
+@click.option("-o", "--output", metavar="FILE", help="Write the table (.csv, .tsv or .json).")
+@force_option
+@quiet_option
+@library_call
+def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | None, by: str | None,
+           nps_scale: str, csat_scale: str, csat_top_box: int, ces_scale: str | None, ces_direction: str | None,
+           output: str | None, force: bool, quiet: bool) -> None:
+    """NPS, CSAT and CES of FILE with 95% intervals (overall, and per segment with --by).
+
+    Invalid answers (out of range, not a number, unknown CES label) are left out and counted
+    in a warning; `cxtext.scores.validate_scores` names them row by row.
+
+    \b
+    Examples:
+      cxtext scores survey.csv --nps nps
+      cxtext scores survey.csv --nps nps --csat csat --ces ces --by channel -o scores.csv
+      cxtext scores survey.csv --ces effort --ces-scale 7 --ces-direction higher_is_easier
+    """
+    from ..drivers import read_tagged
+    from ..scores import score_table
+
+    table = read_tagged(file)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = score_table(table, nps=nps_col, csat=csat_col, ces=ces_col, by=by, nps_scale=nps_scale,
+                             csat_scale=csat_scale, csat_top_box=csat_top_box, ces_scale=ces_scale,
+                             ces_direction=ces_direction)
+    echo_warnings(caught, quiet)
+    if output:
+        write_frame(result, output, force)
+    if not quiet or not output:
+        shown = ["segment", "metric", "n", "value", "ci_low", "ci_high"]
+        print_table(result[shown])

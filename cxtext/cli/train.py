@@ -1,0 +1,64 @@
+"""``cxtext train topics``: learn a topic model from hand-coded comments."""
+from __future__ import annotations
+
+import click
+
+from ._common import force_option, library_call, quiet_option
+
+__all__ = ["train"]
+
+
+@click.group()
+def train() -> None:
+    """Train models from your own labelled comments.
+
+    \b
+    Example:
+      cxtext train topics coded.csv --text comment --labels codes -o my-model/
+    """
+
+
+@train.command("topics")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--text", "text_column", required=True, help="Column with the comment text.")
+@click.option("--labels", "labels_column", required=True,
+              help="Column with the codes; several codes per comment joined by the separator.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder to create for the model (model.json + weights.npz).")
+@click.option("--separator", default=";", show_default=True, help="Separator between codes in a cell.")
+@click.option("--validation-size", default=0.2, show_default=True, type=float,
+              help="Share of rows held out to choose each code's threshold.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the validation split.")
+@force_option
+@quiet_option
+@library_call
+def topics(path: str, text_column: str, labels_column: str, output: str, separator: str,
+           validation_size: float, seed: int, force: bool, quiet: bool) -> None:
+    """Train a multi-label topic model on coded comments and save it as data (no pickles).
+
+    Prints precision/recall/F1 per code on the validation split. Use the model with
+    ``cxtext tag --topic-model my-model/`` (with the codebook: --topic-combine union).
+
+    \b
+    Example:
+      cxtext train topics coded.csv --text comment --labels codes -o my-model/
+    """
+    from ..io import check_output_path, read_table
+    from ..topics.training import train_topic_model
+
+    check_output_path(output, force)
+    frame = read_table(path)
+    model = train_topic_model(frame, text_column, labels_column, separator=separator,
+                              validation_size=validation_size, random_state=seed)
+    model.save(output, force=force)
+    if not quiet:
+        click.echo(f"trained on {model.n_train_} comments, {len(model.labels_)} codes; "
+                   f"validation split {validation_size:.0%} (thresholds chosen there):", err=True)
+    click.echo("| code | threshold | precision | recall | F1 | support (validation) | rows (all) |")
+    click.echo("|---|---|---|---|---|---|---|")
+    for label in model.labels_:
+        m = model.validation_metrics_[label]
+        click.echo(f"| {label} | {m['threshold']:.3f} | {m['precision']:.3f} | {m['recall']:.3f} | "
+                   f"{m['f1']:.3f} | {m['support']} | {model.support_[label]} |")
+    if not quiet:
+        click.echo(f"saved to {output}", err=True)

@@ -1,0 +1,34 @@
+"""Train a :class:`~cxtext.topics.model.TopicModel` from a coded table (used by ``cxtext train topics``)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import ColumnError, InputError, format_choices
+from .model import TopicModel, parse_labels
+
+__all__ = ["train_topic_model"]
+
+
+def train_topic_model(
+    frame: pd.DataFrame,
+    text: str,
+    labels: str,
+    separator: str = ";",
+    **params: object,
+) -> TopicModel:
+    """Fit a topic model on ``frame[text]`` with codes in ``frame[labels]`` (rows without text dropped).
+
+    Example:
+        >>> frame = pd.DataFrame({"c": ["cheap", "rude staff"] * 10, "codes": ["price", "people"] * 10})
+        >>> train_topic_model(frame, "c", "codes", validation_size=0.5).labels_
+        ('price', 'people')
+    """
+    for role, column in (("--text", text), ("--labels", labels)):
+        if column not in frame.columns:
+            raise ColumnError(f"{role} column {column!r} is not in the table; columns: {format_choices(frame.columns)}")
+    texts = frame[text].astype("string").fillna("")
+    keep = texts.str.strip() != ""
+    if not keep.any():
+        raise InputError(f"column {text!r} has no text; check --text")
+    cells = [parse_labels(v, separator) if isinstance(v, str) else parse_labels(v) for v in frame.loc[keep, labels]]
+    return TopicModel(**params).fit(list(texts[keep]), cells)  # type: ignore[arg-type]

@@ -1,0 +1,23 @@
+"""Every name in a public ``__all__`` imports (scikit-learn/BERTopic convention)."""
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+PUBLIC = ["cxtext", "cxtext.errors", "cxtext.schema", "cxtext.io", "cxtext.backends", "cxtext.segment",
+          "cxtext.lang", "cxtext.aggregate", "cxtext.pipeline", "cxtext.transcripts", "cxtext.summarize",
+          "cxtext.agreement"]
+
+
+@pytest.mark.parametrize("module_name", PUBLIC)
+def test_all_names_exist(module_name):
+    module = importlib.import_module(module_name)
+    for name in module.__all__:
+        assert hasattr(module, name), f"{module_name}.{name} is in __all__ but missing"
+
+
+def test_version_is_exposed():
+    import cxtext
+
+    assert cxtext.__version__.count(".") == 2

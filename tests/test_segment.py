@@ -1,0 +1,47 @@
+"""Sentences and clauses keep offsets that rebuild the text, in every language."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxtext.segment import Span, clauses, sentences, split_comments
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "The product is great but delivery was a nightmare",
+         ["The product is great", "but delivery was a nightmare"]),
+        ("es", "El producto es bueno, pero la entrega llegó tarde",
+         ["El producto es bueno", "pero la entrega llegó tarde"]),
+        ("it", "Il prodotto è ottimo ma la consegna è arrivata tardi",
+         ["Il prodotto è ottimo", "ma la consegna è arrivata tardi"]),
+        ("pt", "O produto é ótimo, porém a entrega atrasou muito",
+         ["O produto é ótimo", "porém a entrega atrasou muito"]),
+    ],
+)
+def test_contrast_splits_clauses(lang, text, expected):
+    (sentence,) = sentences(text, lang)
+    assert [c.text for c in clauses(sentence, lang)] == expected
+
+
+def test_marker_at_start_or_with_one_word_does_not_split():
+    assert [c.text for c in clauses(Span("But why?", 0, 8), "en")] == ["But why?"]
+    assert [c.text for c in clauses(Span("Good but", 0, 8), "en")] == ["Good but"]
+
+
+def test_sentences_of_several_languages_in_one_batch():
+    result = split_comments(["Uno. Dos!", "", "One sentence only"], ["es", "es", "en"])
+    assert [[c.text for s in r for c in s] for r in result] == [["Uno.", "Dos!"], [], ["One sentence only"]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(list("ab .,!?\n") + ["but ", "pero ", "é", "😀"]), max_size=40).map("".join),
+       st.sampled_from(["es", "it", "pt", "en"]))
+def test_offsets_rebuild_the_text(text, lang):
+    (result,) = split_comments([text], [lang])
+    for sentence in result:
+        for clause in sentence:
+            assert text[clause.start:clause.end] == clause.text
+            assert clause.text.strip() == clause.text and clause.text

@@ -1,0 +1,115 @@
+"""TopicModel: fit, thresholds, save -> load -> predict round trip, detector wrapper."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cxtext.errors import ConfigError, InputError, ModelError, OutputExistsError
+from cxtext.topics import TopicMatch, TopicModel, TopicModelDetector
+from cxtext.topics.model import parse_labels
+
+TEXTS = [
+    "too expensive for what it is", "cheap and cheerful prices", "the bill was far too high",
+    "rude staff at the desk", "the waiter was very friendly", "helpful and kind employees",
+    "the pizza was cold", "great tasty food", "the room was dirty",
+    "expensive and the staff were rude", "friendly waiter, great food", "price ok, food cold",
+]
+LABELS = [
+    "price", "price", "price", "people", "people", "people", "product", "product", "product",
+    "price;people", "people;product", "price;product",
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> TopicModel:
+    return TopicModel(n_features=2**12, validation_size=0.25, random_state=1).fit(TEXTS * 4, LABELS * 4)
+
+
+def test_params_stored_untouched() -> None:
+    m = TopicModel(C=2.0, char_ngrams=None)
+    assert m.get_params()["C"] == 2.0 and m.get_params()["char_ngrams"] is None
+    assert not hasattr(m, "labels_")
+
+
+def test_fit_learns_labels_and_thresholds(model: TopicModel) -> None:
+    assert model.labels_ == ("price", "product", "people")  # CX order
+    assert model.thresholds_.shape == (3,) and np.all((model.thresholds_ > 0) & (model.thresholds_ < 1))
+    assert set(model.validation_metrics_) == set(model.labels_)
+    assert model.support_ == {"price": 20, "product": 20, "people": 20}
+    proba = model.predict_proba(["rude staff", "tasty pizza"])
+    assert proba.shape == (2, 3) and np.all((proba >= 0) & (proba <= 1))
+    predicted = model.predict(["the staff were rude", "too expensive"])
+    assert "people" in predicted[0] and "price" in predicted[1]
+
+
+def test_save_load_round_trip(model: TopicModel, tmp_path: Path) -> None:
+    folder = model.save(tmp_path / "m")
+    assert sorted(p.name for p in folder.iterdir()) == ["model.json", "weights.npz"]
+    with np.load(folder / "weights.npz", allow_pickle=False) as npz:  # data, not pickles
+        assert set(npz.files) == {"data", "indices", "indptr", "shape", "intercept"}
+    config = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    assert config["format"] == "cxtext-topic-model" and config["labels"] == list(model.labels_)
+    loaded = TopicModel.load(folder)
+    texts = ["staff rude, food cold", "expensive", "", "something else entirely"]
+    np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts), rtol=1e-5)
+    assert loaded.predict(texts) == model.predict(texts)
+    assert loaded.get_params() == model.get_params()
+
+
+def test_save_refuses_to_overwrite(model: TopicModel, tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("x")
+    with pytest.raises(OutputExistsError):
+        model.save(folder)
+    assert (folder / "keep.txt").exists()
+    model.save(folder, force=True)
+    assert not (folder / "keep.txt").exists() and (folder / "model.json").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]  # no temporary folders left
+
+
+def test_load_errors(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not a cxtext topic model"):
+        TopicModel.load(tmp_path)
+    (tmp_path / "model.json").write_text(json.dumps({"format": "other"}))
+    with pytest.raises(ModelError, match="format"):
+        TopicModel.load(tmp_path)
+
+
+def test_unfitted_and_bad_input() -> None:
+    with pytest.raises(ModelError, match="not fitted"):
+        TopicModel().predict(["x"])
+    with pytest.raises(InputError, match="at least 10"):
+        TopicModel().fit(["a"] * 3, ["x"] * 3)
+    with pytest.raises(InputError, match="no labels"):
+        TopicModel().fit(["a"] * 12, [""] * 12)
+    with pytest.raises(InputError, match="label cells"):
+        TopicModel().fit(["a"] * 12, ["x"] * 11)
+    with pytest.raises(ConfigError, match="validation_size"):
+        TopicModel(validation_size=1.5).fit(TEXTS, LABELS)
+
+
+def test_label_present_everywhere_or_nowhere_in_training() -> None:
+    m = TopicModel(n_features=2**10, validation_size=0.25).fit(TEXTS * 2, ["price;" + x for x in LABELS * 2])
+    assert all("price" in p for p in m.predict(["anything", "at all"]))
+
+
+def test_detector_evidence_is_the_whole_text(model: TopicModel) -> None:
+    det = model.detector()
+    assert isinstance(det, TopicModelDetector) and det.column == "topics" and det.topics == model.labels_
+    text = "The staff were so rude"
+    result = det.detect([text, " "], ["en", "en"])
+    assert result[1] == []
+    assert result[0] and all(m == TopicMatch(m.topic, 0, len(text), text) for m in result[0])
+    with pytest.raises(ValueError):
+        det.detect(["a"], [])
+
+
+def test_parse_labels() -> None:
+    assert parse_labels("price; people;;price") == ["price", "people"]
+    assert parse_labels(["a", " b "]) == ["a", "b"]
+    assert parse_labels(float("nan")) == [] and parse_labels(None) == []
+    assert parse_labels("a|b", separator="|") == ["a", "b"]

@@ -130,7 +130,7 @@ def pipeline_row(section: str, val: pd.DataFrame) -> Row:
     pred = np.empty(len(val), dtype=object)
     for lang in LANGUAGES:
         m = (val.lang == lang).to_numpy()
-        analyzer = cxtext.Analyzer(backend="fast", lang=lang, codebooks=())
+        analyzer = cxtext.Analyzer(backend="fast", lang=lang)
         tagged = analyzer.tag(val.loc[m, ["text"]].reset_index(drop=True), text="text")
         pred[m] = tagged["sentiment"].to_numpy()
     return (section, "cxtext.Analyzer(fast)", macro_f1_by_lang(val, pred), "clauses + aggregation")

@@ -93,10 +93,10 @@ def codebook_topics(texts: list[str], lang: str) -> list[set[str]]:
     return [{m.top_level for m in ms} for ms in det.detect(texts, [lang] * len(texts))]
 
 
-def polarity_accuracy(frame: pd.DataFrame, pred: list[set[str]], lang: str) -> dict:
+def polarity_accuracy(frame: pd.DataFrame, pred: list[set[str]], lang: str, backend: str = "fast") -> dict:
     import cxtext
 
-    analyzer = cxtext.Analyzer(backend="fast", lang=lang)
+    analyzer = cxtext.Analyzer(backend=backend, lang=lang)
     hits = total = 0
     per_label: dict[str, list[int]] = {}
     for text, gold, predicted, polarity in zip(frame["text"], frame["gold"], pred, frame["polarity"]):
@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--holdout", type=float, default=0.3)
     ap.add_argument("--no-polarity", action="store_true", help="skip topic polarity (needs cxtext.Analyzer)")
+    ap.add_argument("--backend", default="fast", help="sentiment backend for topic polarity (default: fast)")
     ap.add_argument("--no-model", action="store_true", help="skip training TopicModel")
     ap.add_argument("--errors", default="", help="print codebook errors for this topic on the TRAIN part, then exit")
     args = ap.parse_args(argv)
@@ -173,12 +174,12 @@ def main(argv: list[str] | None = None) -> int:
                "codebook_recall": micro["recall"], "speed": len(frame) / elapsed}
         if not args.no_polarity:
             try:
-                pol = polarity_accuracy(test, pred, lang)
+                pol = polarity_accuracy(test, pred, lang, args.backend)
             except CxtextError as exc:
                 print(f"\nTopic polarity skipped: {exc}")
                 pol = None
         if not args.no_polarity and pol is not None:
-            print(f"\nTopic polarity on correctly found topics: accuracy {fmt(pol['accuracy'])} "
+            print(f"\nTopic polarity ({args.backend} backend) on correctly found topics: accuracy {fmt(pol['accuracy'])} "
                   f"(n={pol['n']}; correct/gold per label {pol['per_gold_label']})")
             row["polarity_acc"] = pol["accuracy"]
         if not args.no_model:

@@ -408,10 +408,16 @@ def test_emotions_fall_back_to_the_fast_backend(models, monkeypatch):
 def test_emotions_from_the_real_fast_backend(models):
     if importlib.util.find_spec("cxtext.backends.linear") is None:
         pytest.skip("the fast backend (cxtext/backends/linear.py) is not available yet")
+    texts, langs = ["I love it, thank you!", "Estoy furioso con el envío."], ["en", "es"]
+    try:
+        fast = get_backend("fast").analyze(texts, langs)
+    except ModelError as exc:  # its trained artifacts are not in models/ yet
+        pytest.skip(f"the fast backend cannot run yet: {exc}")
     backend = TransformersBackend(sentiment_model=models(["NEG", "NEU", "POS"], probs=[0.2, 0.3, 0.5]))
-    predictions = backend.analyze(["I love it, thank you!", "Estoy furioso."], ["en", "es"])
-    assert all(set(p.emotions) <= set(EMOTIONS) for p in predictions)
-    assert all(set(p.emotion_proba) == set(EMOTIONS) for p in predictions)
+    predictions = backend.analyze(texts, langs)
+    assert [p.emotions for p in predictions] == [p.emotions for p in fast]
+    assert [p.emotion_proba for p in predictions] == [p.emotion_proba for p in fast]
+    assert all(p.sentiment == "positive" for p in predictions)
 
 
 def test_languages_must_match_texts(models, emotion_dir):

@@ -45,6 +45,15 @@ def test_fit_learns_labels_and_thresholds(model: TopicModel) -> None:
     assert "people" in predicted[0] and "price" in predicted[1]
 
 
+def test_single_validation_split(model: TopicModel) -> None:
+    split = TopicModel(n_features=2**12, cv=0, validation_size=0.25, random_state=1).fit(TEXTS * 4, LABELS * 4)
+    assert split.labels_ == model.labels_
+    assert sum(m["support"] for m in split.validation_metrics_.values()) < sum(
+        m["support"] for m in model.validation_metrics_.values())  # cv validates every row once
+    with pytest.raises(ConfigError, match="cv=1"):
+        TopicModel(cv=1).fit(TEXTS, LABELS)
+
+
 def test_save_load_round_trip(model: TopicModel, tmp_path: Path) -> None:
     folder = model.save(tmp_path / "m")
     assert sorted(p.name for p in folder.iterdir()) == ["model.json", "weights.npz"]

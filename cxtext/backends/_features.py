@@ -72,6 +72,32 @@ _TOKEN_RE = re.compile(
 )
 
 
+_PLAIN = (0, 0.0, ())
+_CAPS_RE = re.compile(r"(?<!\w)[A-ZÁÉÍÓÚÀÈÌÒÙÂÊÔÃÕÇÑÜ]{3,}(?!\w)")
+_SPACES_RE = re.compile(r"[^\S\n]+")
+
+
+def _count_per_line(text: str, pattern: re.Pattern, n_lines: int) -> np.ndarray:
+    """Matches of ``pattern`` per ``\\n``-separated line of ``text``."""
+    starts = [m.start() for m in pattern.finditer(text)]
+    if not starts:
+        return np.zeros(n_lines, dtype=np.int64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    newlines = np.flatnonzero(codes == 10)
+    return np.bincount(np.searchsorted(newlines, starts), minlength=n_lines)
+
+
+def _normalize_lines(text: str, lang: str) -> str:
+    """:func:`normalize` applied to every ``\\n``-separated line at once."""
+    text = _URL_RE.sub(" url ", text)
+    text = _USER_RE.sub("@user", text)
+    text = _STRIP_RE.sub("", text)
+    text = _strip_accents(text.lower())
+    text = _APOS_RE.sub("" if lang == "en" else " ", text)
+    text = _ELONG_RE.sub(r"\1\1", text)
+    return _SPACES_RE.sub(" ", text)
+
+
 def _strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", _ACCENT_RE.sub("", unicodedata.normalize("NFD", text)))
 
@@ -83,13 +109,7 @@ def normalize(text: str, lang: str = "en") -> str:
         >>> normalize("¡Buenísimooo! @ana http://x.co", "es")
         '¡buenisimoo! @user url'
     """
-    text = _URL_RE.sub(" url ", text)
-    text = _USER_RE.sub("@user", text)
-    text = _STRIP_RE.sub("", text)
-    text = _strip_accents(text.lower())
-    text = _APOS_RE.sub("" if lang == "en" else " ", text)
-    text = _ELONG_RE.sub(r"\1\1", text)
-    return " ".join(text.split())
+    return " ".join(_normalize_lines(text.replace("\n", " "), lang).split())
 
 
 @dataclass(frozen=True)
@@ -192,7 +212,7 @@ class _Language:
             if entry is not None:
                 boost = 1.5 if re.search(r"(isim|issim)[oaie]s?$", cand) else 1.0
                 return (7, entry.polarity * boost, entry.emotions)
-        return (0, 0.0, ())
+        return _PLAIN
 
 
 class TextFeatures:
@@ -220,22 +240,32 @@ class TextFeatures:
     def extract(
         self, texts: Sequence[str], langs: Sequence[str]
     ) -> tuple[np.ndarray, list[list[str]]]:
-        """Lexicon cues (``len(texts)`` x ``len(CUE_NAMES)`` float32) and token lists."""
+        """Lexicon cues (``len(texts)`` x ``len(CUE_NAMES)`` float32) and token lists.
+
+        Texts of one language are normalised together (one regex pass over the joined batch).
+        """
         cues = np.zeros((len(texts), len(CUE_NAMES)), dtype=np.float32)
-        tokens: list[list[str]] = []
-        for i, (text, lang) in enumerate(zip(texts, langs)):
-            toks = self._one(text, lang, cues[i])
-            tokens.append(toks)
+        tokens: list[list[str]] = [[] for _ in texts]
+        groups: dict[str, list[int]] = {}
+        for i, lang in enumerate(langs):
+            groups.setdefault(lang, []).append(i)
+        for lang, idx in groups.items():
+            table = self._table(lang)
+            raws = [(texts[i] if isinstance(texts[i], str) else "").replace("\n", " ") for i in idx]
+            joined = "\n".join(raws)
+            caps = _count_per_line(joined, _CAPS_RE, len(idx))
+            elong = _count_per_line(joined.lower(), _ELONG_RE, len(idx))
+            norm = _normalize_lines(joined, lang)
+            if table.phrase_re is not None:
+                norm = table.phrase_re.sub(lambda m: m.group(0).replace(" ", "_"), norm)
+            docs = norm.split("\n")
+            if len(docs) != len(idx):  # pragma: no cover - guarded by construction
+                raise RuntimeError("normalisation changed the number of lines")
+            for j, i in enumerate(idx):
+                tokens[i] = self._one(docs[j], table, cues[i], int(caps[j]), int(elong[j]))
         return cues, tokens
 
-    def _one(self, text: str, lang: str, row: np.ndarray) -> list[str]:
-        table = self._table(lang)
-        raw = text or ""
-        caps = sum(1 for w in raw.split() if len(w) > 2 and w.isupper() and w.isalpha())
-        elongations = len(_ELONG_RE.findall(raw.lower()))
-        norm = normalize(raw, lang)
-        if table.phrase_re is not None:
-            norm = table.phrase_re.sub(lambda m: m.group(0).replace(" ", "_"), norm)
+    def _one(self, norm: str, table: _Language, row: np.ndarray, caps: int, elongations: int) -> list[str]:
         raw_tokens = _TOKEN_RE.findall(norm)
         out: list[str] = []
         scores: list[float] = []  # weighted polarity per cue, in order
@@ -246,8 +276,16 @@ class TextFeatures:
         last_contrast = -1
         pos = neg = npos = nneg = negpos = negneg = epos = eneg = 0.0
         exclam = quest = 0
+        cache = table.cache
+        append = out.append
         for tok in raw_tokens:
-            kind, pol, emotions = table.lookup(tok)
+            hit = cache.get(tok)
+            if hit is None:
+                hit = table.lookup(tok)
+            if hit is _PLAIN and not neg_left and not boost_left:
+                append(tok)
+                continue
+            kind, pol, emotions = hit
             if kind == 5:
                 exclam += tok.count("!")
                 quest += tok.count("?")
@@ -324,7 +362,7 @@ class TokenHasher:
     """Hashed bag of words, word bigrams and character n-grams, as a sparse matrix.
 
     Each token is hashed once (MurmurHash3, cached): its word feature (``n:``-marked inside a
-    negation scope) and the character n-grams of ``<word>``; bigram columns are combined
+    negation scope) and the character n-grams of ``<word>`` (in separate columns when negated); bigram columns are combined
     from the two word hashes with integer arithmetic on whole batches. Rows are binary and
     L2-normalised. The output depends only on the parameters, so a model stores just them.
 
@@ -365,7 +403,9 @@ class TokenHasher:
         n = self.n_features
         word_hash = int(murmurhash3_32("w:" + token, seed=0, positive=True))
         cols = [word_hash % n]
-        base = token[2:] if token.startswith("n:") else token
+        negated = token.startswith("n:")
+        base = token[2:] if negated else token
+        prefix = "nc:" if negated else "c:"  # negated words get their own n-gram columns
         if self.char_ngrams and len(base) > 1 and base[0].isalnum():
             padded = f"<{base}>"
             lo, hi = self.char_ngrams
@@ -374,7 +414,7 @@ class TokenHasher:
                 for k in range(lo, hi + 1)
                 for i in range(0, max(len(padded) - k + 1, 0))
             }
-            cols.extend(int(murmurhash3_32("c:" + g, seed=0, positive=True)) % n for g in grams)
+            cols.extend(int(murmurhash3_32(prefix + g, seed=0, positive=True)) % n for g in grams)
         hit = (word_hash, tuple(cols))
         if len(self._cache) > 300_000:
             self._cache.clear()
@@ -382,39 +422,49 @@ class TokenHasher:
         return hit
 
     def transform(self, tokens: Sequence[Sequence[str]]):
-        """CSR matrix (``len(tokens)`` x ``n_features``) of float32."""
+        """CSR matrix (``len(tokens)`` x ``n_features``) of float32.
+
+        Vectorised: the batch's distinct tokens get a (tokens x columns) matrix from the cache,
+        and a sparse product with the (texts x tokens) matrix gives the word and character
+        n-gram columns; bigram columns are computed from the word hashes with numpy.
+        """
         from scipy import sparse
 
+        n_docs, n = len(tokens), self.n_features
+        index: dict[str, int] = {}
+        setdefault = index.setdefault
+        ids = [setdefault(t, len(index)) for toks in tokens for t in toks]
+        lens = np.fromiter((len(toks) for toks in tokens), dtype=np.int64, count=n_docs)
         cache = self._cache
-        words: list[int] = []
-        cols: list[int] = []
-        word_lens = np.zeros(len(tokens), dtype=np.int64)
-        col_lens = np.zeros(len(tokens), dtype=np.int64)
-        for i, toks in enumerate(tokens):
-            n_cols = len(cols)
-            for tok in toks:
-                hit = cache.get(tok)
-                if hit is None:
-                    hit = self._token(tok)
-                words.append(hit[0])
-                cols.extend(hit[1])
-            word_lens[i] = len(toks)
-            col_lens[i] = len(cols) - n_cols
-        n = self.n_features
-        rows = np.repeat(np.arange(len(tokens), dtype=np.int64), col_lens)
-        col_arr = np.asarray(cols, dtype=np.int64)
-        if self.bigrams and words:
-            w = np.asarray(words, dtype=np.uint64)
-            doc = np.repeat(np.arange(len(tokens), dtype=np.int64), word_lens)
+        hits = [cache.get(t) or self._token(t) for t in index]
+        word_hash = np.fromiter((h[0] for h in hits), dtype=np.uint64, count=len(hits))
+        col_lens = np.fromiter((len(h[1]) for h in hits), dtype=np.int64, count=len(hits))
+        cols = np.fromiter(
+            (c for h in hits for c in h[1]), dtype=np.int64, count=int(col_lens.sum())
+        )
+        token_cols = sparse.csr_matrix(
+            (np.ones(len(cols), dtype=np.float32), cols, np.concatenate([[0], np.cumsum(col_lens)])),
+            shape=(len(hits), n),
+        )
+        id_arr = np.asarray(ids, dtype=np.int64)
+        doc = np.repeat(np.arange(n_docs, dtype=np.int64), lens)
+        doc_tokens = sparse.csr_matrix(
+            (np.ones(len(id_arr), dtype=np.float32), (doc, id_arr)), shape=(n_docs, len(hits))
+        )
+        X = (doc_tokens @ token_cols).tocsr()
+        if self.bigrams and len(id_arr) > 1:
+            w = word_hash[id_arr]
             same = doc[:-1] == doc[1:]
             big = ((w[:-1] * np.uint64(1_000_003) + w[1:] + np.uint64(7)) % np.uint64(n)).astype(np.int64)
-            rows = np.concatenate([rows, doc[:-1][same]])
-            col_arr = np.concatenate([col_arr, big[same]])
-        data = np.ones(len(col_arr), dtype=np.float32)
-        X = sparse.csr_matrix((data, (rows, col_arr)), shape=(len(tokens), n), dtype=np.float32)
+            B = sparse.csr_matrix(
+                (np.ones(int(same.sum()), dtype=np.float32), (doc[:-1][same], big[same])),
+                shape=(n_docs, n),
+            )
+            X = (X + B).tocsr()
         X.sum_duplicates()
         X.data[:] = 1.0
-        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        row_nnz = np.diff(X.indptr)
+        norms = np.sqrt(row_nnz.astype(np.float32))
         norms[norms == 0] = 1.0
-        X.data /= np.repeat(norms, np.diff(X.indptr)).astype(np.float32)
+        X.data /= np.repeat(norms, row_nnz)
         return X

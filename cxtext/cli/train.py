@@ -28,15 +28,17 @@ def train() -> None:
 @click.option("--separator", default=";", show_default=True, help="Separator between codes in a cell.")
 @click.option("--validation-size", default=0.2, show_default=True, type=float,
               help="Share of rows held out to choose each code's threshold.")
+@click.option("--cv", default=5, show_default=True, type=int,
+              help="Cross-validation folds to choose the thresholds (0 = one split of --validation-size).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the validation split.")
 @force_option
 @quiet_option
 @library_call
 def topics(path: str, text_column: str, labels_column: str, output: str, separator: str,
-           validation_size: float, seed: int, force: bool, quiet: bool) -> None:
+           validation_size: float, cv: int, seed: int, force: bool, quiet: bool) -> None:
     """Train a multi-label topic model on coded comments and save it as data (no pickles).
 
-    Prints precision/recall/F1 per code on the validation split. Use the model with
+    Prints precision/recall/F1 per code on the validation rows (out-of-fold with --cv). Use the model with
     ``cxtext tag --topic-model my-model/`` (with the codebook: --topic-combine union).
 
     \b
@@ -49,12 +51,13 @@ def topics(path: str, text_column: str, labels_column: str, output: str, separat
     check_output_path(output, force)
     frame = read_table(path)
     model = train_topic_model(frame, text_column, labels_column, separator=separator,
-                              validation_size=validation_size, random_state=seed)
+                              validation_size=validation_size, cv=cv, random_state=seed)
     model.save(output, force=force)
     if not quiet:
-        click.echo(f"trained on {model.n_train_} comments, {len(model.labels_)} codes; "
-                   f"validation split {validation_size:.0%} (thresholds chosen there):", err=True)
-    click.echo("| code | threshold | precision | recall | F1 | support (validation) | rows (all) |")
+        how = f"{cv}-fold cross-validation" if cv else f"a {validation_size:.0%} validation split"
+        click.echo(f"trained on {model.n_train_} comments, {len(model.labels_)} codes; thresholds and "
+                   f"figures below from {how}:", err=True)
+    click.echo("| code | threshold | precision | recall | F1 | support (validated) | rows (all) |")
     click.echo("|---|---|---|---|---|---|---|")
     for label in model.labels_:
         m = model.validation_metrics_[label]

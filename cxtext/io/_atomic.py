@@ -36,6 +36,9 @@ def atomic_output(path: str | os.PathLike[str], force: bool = False) -> Iterator
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; give the output ordinary permissions
     try:
         yield tmp
         if target.exists() and not force:  # created by someone else meanwhile

@@ -215,7 +215,7 @@ def build_report(
     sections.append(("Importance vs performance", "quadrant",
                      figure_html(quadrant_chart(topics, metric, info["metric"]), "cx-quadrant")))
     if (drivers["level"] == "topic_sentiment").any():
-        sections.append(("Topics and sentiment", "heatmap", figure_html(heatmap_chart(drivers, metric), "cx-heatmap")))
+        sections.append(("Topics and sentiment", "heatmap", figure_html(heatmap_chart(drivers, metric, min_n), "cx-heatmap")))
     if segment_col:
         from .. import scores
 

@@ -104,8 +104,11 @@ def _label_positions(x: np.ndarray, y: np.ndarray) -> list[str]:
     return positions
 
 
-def heatmap_chart(drivers: pd.DataFrame, metric: str) -> Any:
-    """Topics x sentiments: the metric among those comments (colour) and n (text)."""
+def heatmap_chart(drivers: pd.DataFrame, metric: str, min_n: int = 30) -> Any:
+    """Topics x sentiments: the metric among those comments (colour) and n (text).
+
+    Cells with fewer than ``min_n`` comments show their n and metric but no colour, so that a
+    +100 from a single comment does not look like a finding."""
     go = _go()
     cells = drivers[drivers["level"] == "topic_sentiment"]
     topics = list(dict.fromkeys(drivers.loc[drivers["level"] == "topic", "driver"]))
@@ -115,8 +118,11 @@ def heatmap_chart(drivers: pd.DataFrame, metric: str) -> Any:
     for _, row in cells.iterrows():
         if row["topic"] in topics and row["sentiment"] in sentiments:
             i, j = topics.index(row["topic"]), sentiments.index(row["sentiment"])
-            z[i, j] = row["metric_with"]
-            text[i][j] = f"{_fmt(row['metric_with'], metric)}<br>n={int(row['n'])}"
+            if row["n"] >= min_n:
+                z[i, j] = row["metric_with"]
+                text[i][j] = f"{_fmt(row['metric_with'], metric)}<br>n={int(row['n'])}"
+            else:
+                text[i][j] = f"({_fmt(row['metric_with'], metric)})<br>n={int(row['n'])}"
     if metric == "nps":
         zmin, zmax, mid = -100, 100, 0
     else:
@@ -128,8 +134,9 @@ def heatmap_chart(drivers: pd.DataFrame, metric: str) -> Any:
         zmin=zmin, zmax=zmax, zmid=mid, hoverongaps=False, colorbar={"title": METRIC_LABELS[metric]},
         hovertemplate="%{y}:%{x}<br>%{text}<extra></extra>",
     ))
+    fig.update_layout(plot_bgcolor="#eceff1")
     fig.update_layout(**_LAYOUT, height=max(300, 60 * len(topics) + 120),
-                      title=f"{METRIC_LABELS[metric]} by topic and sentiment (cell text: metric and n)")
+                      title=f"{METRIC_LABELS[metric]} by topic and sentiment (grey, in brackets: fewer than {min_n} comments)")
     fig.update_yaxes(autorange="reversed")
     return fig
 

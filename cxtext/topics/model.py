@@ -53,15 +53,18 @@ def _label_order(labels: Iterable[str]) -> list[str]:
 class TopicModel:
     """Multi-label topic classifier with a decision threshold per label.
 
-    Thresholds are chosen on a held-out validation split (best F1 per label); the model is
-    then refitted on all the data (``refit=True``) keeping those thresholds.
+    Thresholds are chosen on held-out validation rows (best F1 per label): with ``cv >= 2``
+    the out-of-fold probabilities of ``cv`` folds (every row is validated once, steadier on
+    small data), with ``cv=0`` one split of ``validation_size``. The model is then refitted on
+    all the data (``refit=True``) keeping those thresholds.
 
     Args:
         n_features: hashing space per analyser (word and character n-grams each).
         word_ngrams: word n-gram range.
         char_ngrams: character n-gram range inside word boundaries; ``None`` = words only.
         C: inverse L2 regularisation strength of the logistic regressions.
-        validation_size: share of the rows held out to choose the thresholds.
+        validation_size: share of the rows held out to choose the thresholds (``cv=0``).
+        cv: number of cross-validation folds used to choose the thresholds; 0 = one split.
         refit: refit on all rows after choosing thresholds.
         random_state: seed of the validation split.
 
@@ -80,6 +83,7 @@ class TopicModel:
         char_ngrams: tuple[int, int] | None = (2, 5),
         C: float = 4.0,
         validation_size: float = 0.2,
+        cv: int = 5,
         refit: bool = True,
         random_state: int = 0,
     ) -> None:
@@ -88,6 +92,7 @@ class TopicModel:
         self.char_ngrams = char_ngrams
         self.C = C
         self.validation_size = validation_size
+        self.cv = cv
         self.refit = refit
         self.random_state = random_state
 
@@ -100,6 +105,7 @@ class TopicModel:
             "char_ngrams": tuple(self.char_ngrams) if self.char_ngrams else None,
             "C": self.C,
             "validation_size": self.validation_size,
+            "cv": self.cv,
             "refit": self.refit,
             "random_state": self.random_state,
         }
@@ -109,6 +115,8 @@ class TopicModel:
             raise ConfigError(f"n_features={self.n_features!r} is not allowed; use an int between 2**8 and 2**24")
         if not 0.0 < float(self.validation_size) < 1.0:
             raise ConfigError(f"validation_size={self.validation_size!r} must be between 0 and 1 (e.g. 0.2)")
+        if not (isinstance(self.cv, int) and (self.cv == 0 or 2 <= self.cv <= 20)):
+            raise ConfigError(f"cv={self.cv!r} is not allowed; use 0 (one validation split) or 2..20 folds")
         if float(self.C) <= 0:
             raise ConfigError(f"C={self.C!r} must be a positive number (e.g. 4.0)")
 
@@ -165,17 +173,28 @@ class TopicModel:
 
         rng = np.random.RandomState(self.random_state)
         order = rng.permutation(len(texts))
-        n_val = max(1, int(round(len(texts) * float(self.validation_size))))
-        val, train = order[:n_val], order[n_val:]
-        coef, intercept = self._fit_weights(X[train], y[train])
-        val_proba = _sigmoid(X[val] @ coef.T + intercept)
+        if self.cv:
+            folds = np.empty(len(texts), dtype=np.int64)
+            folds[order] = np.arange(len(texts)) % self.cv
+            val = np.arange(len(texts))
+            val_proba = np.zeros(y.shape)
+            for fold in range(self.cv):
+                held = folds == fold
+                coef, intercept = self._fit_weights(X[~held], y[~held])
+                val_proba[held] = _sigmoid((X[held] @ coef.T).toarray() + intercept)
+            coef = None
+        else:
+            n_val = max(1, int(round(len(texts) * float(self.validation_size))))
+            val, train = order[:n_val], order[n_val:]
+            coef, intercept = self._fit_weights(X[train], y[train])
+            val_proba = _sigmoid((X[val] @ coef.T).toarray() + intercept)
         thresholds = []
         metrics = {}
         for j, name in enumerate(names):
             threshold, stats = _best_threshold(val_proba[:, j], y[val, j])
             thresholds.append(threshold)
             metrics[name] = stats
-        if self.refit:
+        if self.refit or coef is None:
             coef, intercept = self._fit_weights(X, y)
         self.labels_ = tuple(names)
         self.coef_ = coef

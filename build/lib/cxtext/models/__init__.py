@@ -1,6 +1,0 @@
-"""Model artifacts shipped with cxtext (installed as ``cxtext.models``).
-
-The files here are data (NPZ/JSON), each with a model card (``*.md``). The recipes that
-build them live in ``models/recipes/`` in the source tree and are not installed.
-Read artifacts with :func:`cxtext._resources.model_path`, never through ``__file__``.
-"""

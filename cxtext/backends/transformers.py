@@ -146,7 +146,7 @@ def load_model(name: str, device: str, max_length: int, what: str, option: str) 
         ModelError: the folder does not exist or holds no model, or the hub id cannot be
             reached; the message explains how to download the model elsewhere.
     """
-    torch, transformers = _modules()
+    _, transformers = _modules()
     if not isinstance(name, (str, os.PathLike)) or not str(name).strip():
         raise ConfigError(f"{what} must be a local folder or a model hub id, got {name!r}; pass {option} PATH_OR_ID")
     name = str(name)
@@ -156,8 +156,8 @@ def load_model(name: str, device: str, max_length: int, what: str, option: str) 
         path = Path(name).expanduser()
         if not path.is_dir():
             raise ModelError(
-                f"{what} folder {name!r} does not exist; check the path, or pass a model hub id "
-                f"(e.g. {option} cardiffnlp/twitter-xlm-roberta-base-sentiment) when you have internet access"
+                f"{what} folder {name!r} does not exist; check the path (and the current directory), "
+                f"or pass a model hub id ({option} ORG/NAME) when the Hugging Face Hub is reachable"
             )
         if not (path / "config.json").is_file():
             raise ModelError(

@@ -27,7 +27,7 @@ def train() -> None:
               help="Folder to create for the model (model.json + weights.npz).")
 @click.option("--separator", default=";", show_default=True, help="Separator between codes in a cell.")
 @click.option("--validation-size", default=0.2, show_default=True, type=float,
-              help="Share of rows held out to choose each code's threshold.")
+              help="Share of rows held out to choose each code's threshold (with --cv 0).")
 @click.option("--cv", default=5, show_default=True, type=int,
               help="Cross-validation folds to choose the thresholds (0 = one split of --validation-size).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the validation split.")

@@ -6,6 +6,11 @@ on each size in a fresh subprocess and prints comments/s and peak resident memor
 from 10k to 100k rows shows the streaming works.
 
     python benchmarks/throughput.py --data ../shared/data --sizes 10000 100000 --backend fast
+    python benchmarks/throughput.py --data ../shared/data --transformers
+
+``--transformers`` adds the transformers backend's comparison with a bare
+``transformers.pipeline`` on the same model and batch size (``throughput_transformers.py``;
+target: cxtext >= 0.9 of the bare pipeline's comments/s).
 """
 from __future__ import annotations
 
@@ -54,6 +59,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--backend", default="fast")
+    parser.add_argument("--transformers", action="store_true",
+                        help="also compare the transformers backend with a bare transformers.pipeline")
     parser.add_argument("extra", nargs="*", help="more options for cxtext tag (after --)")
     args = parser.parse_args()
     sentences = load_sentences(args.data)
@@ -65,6 +72,9 @@ def main() -> None:
             mean_words = make_file(path, size, sentences)
             seconds, peak = _isolated(path, args.backend, args.extra)
             print(f"{size:>8} {mean_words:>14.1f} {seconds:>9.1f} {size / seconds:>11.0f} {peak:>9.0f}")
+    if args.transformers:
+        script = Path(__file__).with_name("throughput_transformers.py")
+        subprocess.run([sys.executable, str(script), "--data", str(args.data)], check=True)
 
 
 def _isolated(path: Path, backend: str, extra: list[str]) -> tuple[float, float]:

@@ -5,6 +5,7 @@ Text with no letters is ``und``; very short or ambiguous text falls back to a de
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ from .schema import LANGUAGES, UNDETERMINED
 __all__ = ["LanguageDetector", "detect_language", "check_language"]
 
 _MIN_LETTERS = 12
+_LETTER = re.compile(r"[^\W\d_]")
 _MIN_CONFIDENCE = 0.70
 
 
@@ -54,7 +56,7 @@ class LanguageDetector:
         self.default = check_language(default, allowed=self.languages)
 
     def __call__(self, text: str) -> str:
-        letters = sum(ch.isalpha() for ch in text)
+        letters = len(_LETTER.findall(text, 0, 400))
         if letters == 0:
             return UNDETERMINED
         if len(self.languages) == 1 or letters < _MIN_LETTERS:

@@ -24,6 +24,8 @@ CONTRAST_MARKERS: dict[str, tuple[str, ...]] = {
     "pt": ("mas", "porém", "contudo", "entretanto", "embora", "no entanto", "exceto", "todavia"),
 }
 _MIN_CLAUSE_WORDS = 2
+#: spaCy's vocabulary grows with every new word; a fresh pipeline past this size keeps memory flat
+_MAX_VOCAB = 300_000
 _SENTENCE_END = re.compile(r"[.!?;…\n\u3002]")
 
 
@@ -36,13 +38,18 @@ class Span:
     end: int
 
 
-@lru_cache(maxsize=None)
-def _nlp(lang: str):  # noqa: ANN202 - spaCy Language, imported lazily
-    import spacy
+_PIPELINES: dict[str, object] = {}
 
-    nlp = spacy.blank(lang if lang in LANGUAGES else "xx")
-    nlp.add_pipe("sentencizer")
-    nlp.max_length = 10_000_000
+
+def _nlp(lang: str):  # noqa: ANN202 - spaCy Language, imported lazily
+    nlp = _PIPELINES.get(lang)
+    if nlp is None or len(nlp.vocab) > _MAX_VOCAB:
+        import spacy
+
+        nlp = spacy.blank(lang if lang in LANGUAGES else "xx")
+        nlp.add_pipe("sentencizer")
+        nlp.max_length = 10_000_000
+        _PIPELINES[lang] = nlp
     return nlp
 
 
@@ -109,8 +116,8 @@ def clauses(sentence: Span, lang: str = "en") -> list[Span]:
     pieces = []
     for a, b in zip(cuts, cuts[1:]):
         span = _trimmed(sentence.text, a, b)
-        if span:
-            piece = span.text.rstrip(",;: ")
+        piece = span.text.rstrip(",;: ") if span else ""
+        if piece:
             pieces.append(Span(piece, sentence.start + span.start, sentence.start + span.start + len(piece)))
     return pieces
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -143,9 +144,12 @@ def test_length_mismatch_is_an_error(backend: FastBackend) -> None:
 @pytest.mark.slow
 def test_models_load_from_an_installed_wheel(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[1]
+    source = tmp_path / "src"  # build from a copy: leave no build/ folder in the checkout
+    shutil.copytree(root, source, ignore=shutil.ignore_patterns(
+        ".git", "build", "dist", "*.egg-info", "__pycache__", "notebooks", "tests", ".pytest_cache"))
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path / "dist"), str(root)],
+         "-w", str(tmp_path / "dist"), str(source)],
         check=True,
     )
     wheel = next((tmp_path / "dist").glob("cxtext-*.whl"))

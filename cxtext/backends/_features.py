@@ -147,7 +147,10 @@ class _Language:
     """Look-up tables of one language, with a per-token cache."""
 
     def __init__(self, lang: str, rules: dict, emoji: dict[str, _Entry]) -> None:
-        lexicon = _read_tsv(f"{lang}.tsv")
+        lexicon: dict[str, _Entry] = {}
+        for extra in rules.get("extra_lexicons", {}).get(lang, []):
+            lexicon.update(_read_tsv(extra))
+        lexicon.update(_read_tsv(f"{lang}.tsv"))  # the hand-written entries win
         self.exact = {t: e for t, e in lexicon.items() if not t.endswith("*")}
         self.prefix = {t[:-1]: e for t, e in lexicon.items() if t.endswith("*")}
         self.emoji = emoji

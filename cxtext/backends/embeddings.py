@@ -69,7 +69,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class EmbeddingHead:
-    """A linear head over sentence embeddings, loaded from an NPZ artifact.
+    """A logistic head over sentence embeddings (optionally after one ReLU layer), from an NPZ.
 
     Attributes:
         kind: ``softmax`` (one label per text) or ``sigmoid`` (independent labels).
@@ -78,6 +78,8 @@ class EmbeddingHead:
         bias: ``(len(labels),)`` intercepts.
         thresholds: per-label decision thresholds (``sigmoid`` heads), else empty.
         meta: metadata stored with the weights (embedding model, prefix, training data).
+        hidden_weight: ``(hidden, dim)`` weights of an optional ReLU layer, else ``None``.
+        hidden_bias: ``(hidden,)`` intercepts of that layer, else ``None``.
     """
 
     kind: str
@@ -86,9 +88,13 @@ class EmbeddingHead:
     bias: np.ndarray
     thresholds: np.ndarray
     meta: dict[str, Any]
+    hidden_weight: np.ndarray | None = None
+    hidden_bias: np.ndarray | None = None
 
     def proba(self, embeddings: np.ndarray) -> np.ndarray:
         """Probabilities ``(n, len(labels))`` for ``(n, dim)`` embeddings."""
+        if self.hidden_weight is not None:
+            embeddings = np.maximum(embeddings @ self.hidden_weight.T + self.hidden_bias, 0.0)
         logits = embeddings @ self.weight.T + self.bias
         return _softmax(logits) if self.kind == "softmax" else _sigmoid(logits)
 
@@ -125,17 +131,25 @@ def load_head(name: str, kind: str, labels: Sequence[str]) -> EmbeddingHead:
             f"expected kind {kind!r} and labels {tuple(labels)}; rebuild it with "
             "models/recipes/train_accurate.py"
         )
-    weight = arrays["weight"].astype(np.float32)
-    bias = arrays["bias"].astype(np.float32)
-    thresholds = arrays.get("thresholds", np.zeros(0)).astype(np.float32)
+    weight = arrays["weight"].astype(np.float64)
+    bias = arrays["bias"].astype(np.float64)
+    thresholds = arrays.get("thresholds", np.zeros(0)).astype(np.float64)
     if weight.shape[0] != len(labels) or bias.shape != (len(labels),):
         raise ModelError(f"model artifact {name!r} has weights of shape {weight.shape}, "
                          f"bias {bias.shape}; expected {len(labels)} rows")
     if kind == "sigmoid" and thresholds.shape != (len(labels),):
         raise ModelError(f"model artifact {name!r} needs one threshold per label, "
                          f"got shape {thresholds.shape}")
+    hidden_weight = hidden_bias = None
+    if "hidden_weight" in arrays:
+        hidden_weight = arrays["hidden_weight"].astype(np.float64)
+        hidden_bias = arrays["hidden_bias"].astype(np.float64)
+        if hidden_bias.shape != (hidden_weight.shape[0],) or weight.shape[1] != hidden_weight.shape[0]:
+            raise ModelError(f"model artifact {name!r} has inconsistent hidden-layer shapes "
+                             f"{hidden_weight.shape}, {hidden_bias.shape}, {weight.shape}")
     meta = json.loads(str(arrays["meta"])) if "meta" in arrays else {}
-    return EmbeddingHead(kind, tuple(labels), weight, bias, thresholds, meta)
+    return EmbeddingHead(kind, tuple(labels), weight, bias, thresholds, meta,
+                         hidden_weight, hidden_bias)
 
 
 class AccurateBackend(Backend):
@@ -246,16 +260,21 @@ class AccurateBackend(Backend):
                 raise InputError(f"text #{i} is {type(text).__name__}, not str; "
                                  "convert missing values to '' first")
         sentiment_head, emotion_head = self._heads()
-        keep = [i for i, text in enumerate(texts) if text.strip()]
-        sent_p = np.zeros((len(texts), len(SENTIMENTS)), dtype=np.float32)
-        sent_p[:, SENTIMENTS.index("neutral")] = 1.0
-        emo_p = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
-        if keep:
-            emb = self.embed([texts[i].strip() for i in keep])
-            sent_p[keep] = sentiment_head.proba(emb)
-            emo_p[keep] = emotion_head.proba(emb)
+        # Heads run once per distinct text, so duplicates get bit-identical predictions.
+        stripped = [text.strip() for text in texts]
+        unique = list(dict.fromkeys(t for t in stripped if t))
+        row = {text: i for i, text in enumerate(unique)}
+        sent_u = np.zeros((len(unique) + 1, len(SENTIMENTS)))
+        emo_u = np.zeros((len(unique) + 1, len(EMOTIONS)))
+        sent_u[-1, SENTIMENTS.index("neutral")] = 1.0  # last row: empty text
+        if unique:
+            emb = self.embed(unique).astype(np.float64)
+            sent_u[:-1] = sentiment_head.proba(emb)
+            emo_u[:-1] = emotion_head.proba(emb)
+        index = np.array([row.get(t, len(unique)) for t in stripped], dtype=np.int64)
+        sent_p, emo_p = sent_u[index], emo_u[index]
         emo_on = emo_p >= emotion_head.thresholds
-        emo_on[[i for i in range(len(texts)) if i not in set(keep)]] = False
+        emo_on[index == len(unique)] = False
         out = []
         for i in range(len(texts)):
             proba = {label: float(sent_p[i, j]) for j, label in enumerate(SENTIMENTS)}

@@ -1,6 +1,7 @@
 """``lexicon`` backend: a rule and lexicon analyzer that needs no training.
 
-Polarity comes from small hand-written lexicons per language (``cxtext/data/lexicons``) with
+Polarity comes from small hand-written lexicons per language (``cxtext/data/lexicons``; for en
+and pt also the VADER and LeIA word lists, MIT) with
 negation scope, intensifiers, contrast (``but``/``pero``/``ma``/``mas``: the clause after the
 marker weighs more), emoji/emoticons, elongations and exclamation marks; the sum is squashed
 to [-1, 1] like VADER's compound score. Emotions are the Plutchik-8 cues of the words found.
@@ -87,4 +88,4 @@ class LexiconBackend(Backend):
 
     def describe(self) -> dict[str, str]:
         """Name of the backend and of its lexicons."""
-        return {"backend": self.name, "lexicons": "cxtext/data/lexicons (hand-written, MIT)"}
+        return {"backend": self.name, "lexicons": "cxtext/data/lexicons (hand-written; VADER en, LeIA pt; MIT)"}

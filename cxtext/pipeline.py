@@ -430,7 +430,7 @@ def _topics(detector: TopicDetector, clauses: Sequence[ClauseResult]) -> tuple[
 def _progress(total: int, enabled: bool):  # noqa: ANN202 - tqdm or a no-op
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, disable=not enabled, unit=" comments", delay=2, file=None)
+    return tqdm(total=total, disable=not enabled, unit=" comments", delay=2, leave=False)
 
 
 def resolve_text_column(frame: pd.DataFrame, text: str | None) -> str:

@@ -172,3 +172,22 @@ def test_prefix_and_chunking(run, tmp_path):
 def test_help_shows_examples():
     result = CliRunner().invoke(main, ["tag", "--help"])
     assert result.exit_code == 0 and "cxtext tag comments.csv --text comment -o tagged.csv" in result.output
+
+
+def test_transcripts_batch_tags_turns_and_reports_failures(run, tmp_path):
+    fixtures = __import__("pathlib").Path(__file__).parent / "fixtures" / "transcripts"
+    out = tmp_path / "turns.csv"
+    result = run(fixtures / "zoom.vtt", fixtures / "broken.vtt", "--exclude-speaker", "ana lopez", "-o", out)
+    assert result.exit_code == 1
+    assert "broken.vtt" in result.stderr and "line 8" in result.stderr
+    turns = read_table(out)
+    assert turns.columns.tolist()[:6] == ["file", "turn", "speaker", "start", "end", "text"]
+    assert "Ana Lopez" not in set(turns["speaker"]) and len(turns) > 0
+    assert turns["sentiment"].isin(["positive", "neutral", "negative"]).all()
+
+
+def test_table_and_transcripts_cannot_be_mixed(run, tmp_path):
+    (tmp_path / "a.csv").write_text("comment\nhello there\n")
+    (tmp_path / "b.txt").write_text("A: hello\n")
+    result = run(tmp_path / "a.csv", tmp_path / "b.txt", "-o", tmp_path / "o.csv")
+    assert result.exit_code == 2 and "not both" in result.output

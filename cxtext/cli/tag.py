@@ -103,7 +103,8 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
     if not quiet and output != "-":
         click.echo(f"Tagged {summary.rows:,} rows (column {summary.text_column!r}) in {summary.seconds:.1f} s "
                    f"-> {summary.output}", err=True)
-    for failure in summary.failures:
-        click.echo(f"Error: {failure.file}: line {failure.line}: {failure.message}", err=True)
+    for failure in summary.failures:  # each message names the file and line
+        click.echo(f"Error: {failure}", err=True)
     if summary.failures:
+        click.echo(f"{len(summary.failures)} file(s) could not be read; the others were tagged.", err=True)
         raise SystemExit(1)

@@ -12,7 +12,8 @@ Data (only sets whose licence allows shipping; see the data README):
 * sentiment also sees ~770 pseudo-examples made from cxtext's own hand-written lexicons
   (``cxtext/data/lexicons``, MIT): a strong word or emoji alone, labelled by its sign, and
   "<negator> <positive word>" labelled negative; their sample weight (0 or 0.5) is chosen on
-  the dev split together with C. The sentiment model also reads the emotion model's 8 logits.
+  the dev split together with C. The sentiment model also reads the emotion model's 8 logits
+  (stacking was chosen over ``--no-stack`` on the dev split).
 * emotion: ``emotion/xed_train.csv`` (all languages) and ``emotion/goemotions_train.csv`` (en).
   By id hash, 10% of XED is held out for reporting (``xed_test``) and 10% of XED + 10% of
   GoEmotions train is the dev split for the per-label thresholds. The training part also gets

@@ -20,6 +20,7 @@ Prints one Markdown table:
 from __future__ import annotations
 
 import argparse
+import importlib
 import hashlib
 import os
 import random
@@ -81,6 +82,17 @@ def try_backend(name: str) -> tuple[object | None, str]:
         return None, f"skipped: {type(exc).__name__}: {exc}"[:120]
 
 
+def _compound_peer(section: str, name: str, module: str, val: pd.DataFrame, lang: str) -> Row:
+    """A VADER-style peer (``SentimentIntensityAnalyzer().polarity_scores``) on one language."""
+    try:
+        analyzer = importlib.import_module(module).SentimentIntensityAnalyzer()
+    except ImportError as exc:
+        return (section, name, {}, f"skipped: {exc}")
+    mask = val.lang == lang
+    pred = polarity_labels([analyzer.polarity_scores(t)["compound"] for t in val.text[mask]], 0.05)
+    return (section, name, macro_f1_by_lang(val[mask], pred, [lang]), "compound, +-0.05")
+
+
 def sentiment_rows(data: Path, accurate) -> list[Row]:
     train = read(data / "sentiment" / "umsab_train.csv")
     val = read(data / "sentiment" / "umsab_val.csv")
@@ -95,14 +107,7 @@ def sentiment_rows(data: Path, accurate) -> list[Row]:
         rows.append((S, "cxtext accurate", {}, accurate[1]))
     rows.append(pipeline_row(S, val))
     en = val.lang == "en"
-    try:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as Vader
-
-        vader = Vader()
-        pred = polarity_labels([vader.polarity_scores(t)["compound"] for t in val.text[en]], 0.05)
-        rows.append((S, "VADER", macro_f1_by_lang(val[en], pred, ["en"]), "compound, +-0.05"))
-    except ImportError as exc:
-        rows.append((S, "VADER", {}, f"skipped: {exc}"))
+    rows.append(_compound_peer(S, "VADER", "vaderSentiment.vaderSentiment", val, "en"))
     try:
         from textblob import TextBlob
 
@@ -110,15 +115,7 @@ def sentiment_rows(data: Path, accurate) -> list[Row]:
         rows.append((S, "TextBlob", macro_f1_by_lang(val[en], pred, ["en"]), "polarity sign"))
     except ImportError as exc:
         rows.append((S, "TextBlob", {}, f"skipped: {exc}"))
-    pt = val.lang == "pt"
-    try:
-        from LeIA import SentimentIntensityAnalyzer as Leia
-
-        leia = Leia()
-        pred = polarity_labels([leia.polarity_scores(t)["compound"] for t in val.text[pt]], 0.05)
-        rows.append((S, "LeIA", macro_f1_by_lang(val[pt], pred, ["pt"]), "compound, +-0.05"))
-    except ImportError as exc:
-        rows.append((S, "LeIA", {}, f"skipped: {exc}"))
+    rows.append(_compound_peer(S, "LeIA", "LeIA", val, "pt"))
     rows.append((S, "TF-IDF + LogReg", tfidf_baseline(train, val), "word 1-2g, per language"))
     return rows
 

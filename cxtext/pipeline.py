@@ -40,6 +40,32 @@ __all__ = ["Analyzer", "CommentResult", "SentenceResult", "ClauseResult", "tag",
 _CHUNK = 2000
 
 
+class _PredictionView:
+    """Read-only shortcuts to ``self.prediction`` shared by sentence and comment results."""
+
+    prediction: Prediction
+
+    @property
+    def sentiment(self) -> str:
+        return self.prediction.sentiment
+
+    @property
+    def score(self) -> float:
+        return self.prediction.score
+
+    @property
+    def sentiment_proba(self) -> dict[str, float]:
+        return self.prediction.sentiment_proba
+
+    @property
+    def emotions(self) -> tuple[str, ...]:
+        return self.prediction.emotions
+
+    @property
+    def emotion_proba(self) -> dict[str, float]:
+        return self.prediction.emotion_proba
+
+
 @dataclass(frozen=True)
 class ClauseResult:
     """A clause with its prediction and topic matches (offsets in the comment)."""
@@ -52,7 +78,7 @@ class ClauseResult:
 
 
 @dataclass(frozen=True)
-class SentenceResult:
+class SentenceResult(_PredictionView):
     """A sentence: its clauses and their aggregate."""
 
     text: str
@@ -60,18 +86,6 @@ class SentenceResult:
     end: int
     prediction: Prediction
     clauses: tuple[ClauseResult, ...]
-
-    @property
-    def sentiment(self) -> str:
-        return self.prediction.sentiment
-
-    @property
-    def score(self) -> float:
-        return self.prediction.score
-
-    @property
-    def emotions(self) -> tuple[str, ...]:
-        return self.prediction.emotions
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -84,7 +98,7 @@ class SentenceResult:
 
 
 @dataclass(frozen=True)
-class CommentResult:
+class CommentResult(_PredictionView):
     """Everything cxtext found in one comment.
 
     Attributes:
@@ -108,26 +122,6 @@ class CommentResult:
     topic_sentiment: dict[str, str]
     extra: dict[str, tuple[tuple[str, ...], dict[str, list[dict[str, Any]]]]] = field(default_factory=dict)
     empty: bool = False
-
-    @property
-    def sentiment(self) -> str:
-        return self.prediction.sentiment
-
-    @property
-    def score(self) -> float:
-        return self.prediction.score
-
-    @property
-    def sentiment_proba(self) -> dict[str, float]:
-        return self.prediction.sentiment_proba
-
-    @property
-    def emotions(self) -> tuple[str, ...]:
-        return self.prediction.emotions
-
-    @property
-    def emotion_proba(self) -> dict[str, float]:
-        return self.prediction.emotion_proba
 
     def __repr__(self) -> str:
         topics = ", ".join(f"{t}:{self.topic_sentiment.get(t.split('/')[0], '')}" for t in self.topics)

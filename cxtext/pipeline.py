@@ -183,7 +183,7 @@ class Analyzer:
         zero_shot: bool = False,
         topic_options: dict[str, Any] | None = None,
         prefix: str = "",
-        cache_size: int = 100_000,
+        cache_size: int = 20_000,
     ) -> None:
         self.languages = languages
         self.lang = lang
@@ -284,8 +284,15 @@ class Analyzer:
         ]
 
     def _fill_cache(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Analyse the clauses not cached yet; the whole batch stays cached until it is built."""
         cache = self.cache_
-        missing = list(dict.fromkeys(k for k in keys if k not in cache))
+        needed = list(dict.fromkeys(keys))
+        missing = []
+        for key in needed:
+            if key in cache:
+                cache.move_to_end(key)  # least recently used entries are evicted first
+            else:
+                missing.append(key)
         for start in range(0, len(missing), _CHUNK):
             batch = missing[start:start + _CHUNK]
             texts = [k[0] for k in batch]
@@ -294,7 +301,7 @@ class Analyzer:
             matches = [detector.detect(texts, langs) for detector in self.topic_detectors_]
             for i, key in enumerate(batch):
                 cache[key] = (predictions[i], tuple(tuple(m[i]) for m in matches))
-        while len(cache) > max(self.cache_size, len(missing)):
+        while len(cache) > max(self.cache_size, len(needed)):
             cache.popitem(last=False)
 
     def _result(self, text: str, language: str, lang: str, sentences: list[list[Span]]) -> CommentResult:

@@ -75,6 +75,15 @@ def test_unique_clauses_are_analysed_once(fake_models):
     assert sorted(analyzed) == ["Bad delivery.", "Great product."]
 
 
+def test_small_cache_never_drops_what_the_batch_needs(fake_models):
+    analyzer = cxtext.Analyzer(cache_size=2, **fake_models)
+    first = analyzer.analyze(["great product.", "bad delivery.", "kind staff."])
+    again = analyzer.analyze(["kind staff.", "great product. bad delivery. new words here."])
+    assert [r.sentiment for r in first] == ["positive", "negative", "neutral"]
+    assert [r.sentiment for r in again] == ["neutral", "negative"]
+    assert len(analyzer.cache_) <= 4
+
+
 def test_tag_returns_new_frame_with_contract_columns(fake_models):
     frame = pd.DataFrame({"id": [3, 1, 2], "comment": ["great product", None, "   "]}, index=[10, 11, 12])
     before = frame.copy()

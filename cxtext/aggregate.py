@@ -9,8 +9,10 @@ The rules (also in the README):
   but the delivery was a nightmare" is negative overall). The label is neutral only when every
   clause is neutral; otherwise it is the sign of that score (a tie goes to negative). So a
   comment with a strongly negative and a positive sentence never comes out neutral by averaging.
-* **Comment emotions.** The union of the clauses' emotions; each label's probability is its
-  maximum over clauses.
+* **Comment emotions.** The union of the clauses' emotions, each label's probability being its
+  maximum over clauses; when more than three labels pass, only the three most probable are
+  kept (:data:`MAX_EMOTIONS`): a comment rarely voices more, and the per-label thresholds are
+  set for recall on single lines.
 * **Topic sentiment.** From the clauses that mention the topic only: ``mixed`` when one of
   them is positive and another negative, else positive or negative if any clause is, else
   neutral.
@@ -18,15 +20,18 @@ The rules (also in the README):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .backends.base import Prediction
 from .schema import EMOTIONS, SENTIMENTS
 
-__all__ = ["aggregate_predictions", "topic_sentiment", "NEGATIVITY_WEIGHT"]
+__all__ = ["aggregate_predictions", "topic_sentiment", "NEGATIVITY_WEIGHT", "MAX_EMOTIONS"]
 
 #: How much more a negative clause weighs than a positive one of the same strength.
 NEGATIVITY_WEIGHT = 1.5
 _FLOOR = 0.05
+#: At most this many emotions per sentence or comment (the most probable ones).
+MAX_EMOTIONS = 3
 
 _NEUTRAL = Prediction("neutral", 0.0, {"negative": 0.0, "neutral": 1.0, "positive": 0.0}, (),
                       dict.fromkeys(EMOTIONS, 0.0))
@@ -44,7 +49,10 @@ def aggregate_predictions(predictions: Sequence[Prediction]) -> Prediction:
     if not predictions:
         return _NEUTRAL
     if len(predictions) == 1:
-        return predictions[0]
+        only = predictions[0]
+        if len(only.emotions) <= MAX_EMOTIONS:
+            return only
+        return replace(only, emotions=_strongest(only.emotions, only.emotion_proba))
     weights = [
         (abs(p.score) + _FLOOR) * (NEGATIVITY_WEIGHT if p.score < 0 else 1.0) for p in predictions
     ]
@@ -64,8 +72,16 @@ def aggregate_predictions(predictions: Sequence[Prediction]) -> Prediction:
         e: max(p.emotion_proba.get(e, 0.0) for p in predictions) for e in EMOTIONS
     }
     present = {e for p in predictions for e in p.emotions}
-    emotions = tuple(e for e in EMOTIONS if e in present)
+    emotions = _strongest(tuple(e for e in EMOTIONS if e in present), emotion_proba)
     return Prediction(label, max(-1.0, min(1.0, score)), proba, emotions, emotion_proba)
+
+
+def _strongest(emotions: tuple[str, ...], proba: dict[str, float]) -> tuple[str, ...]:
+    """The :data:`MAX_EMOTIONS` most probable of ``emotions``, in Plutchik order."""
+    if len(emotions) <= MAX_EMOTIONS:
+        return emotions
+    kept = set(sorted(emotions, key=lambda e: -proba.get(e, 0.0))[:MAX_EMOTIONS])
+    return tuple(e for e in emotions if e in kept)
 
 
 def topic_sentiment(predictions: Sequence[Prediction]) -> str:

@@ -39,6 +39,16 @@ def test_single_prediction_is_kept_and_empty_is_neutral():
     assert aggregate_predictions([]).sentiment == "neutral"
 
 
+def test_at_most_three_emotions_the_most_probable():
+    from cxtext.schema import EMOTIONS
+
+    proba = dict(zip(EMOTIONS, [0.9, 0.2, 0.8, 0.3, 0.1, 0.7, 0.4, 0.6]))
+    many = Prediction("negative", -0.5, {}, EMOTIONS, proba)
+    assert aggregate_predictions([many]).emotions == ("anger", "disgust", "sadness")
+    few = Prediction("negative", -0.5, {}, ("anger",), proba)
+    assert aggregate_predictions([few, few]).emotions == ("anger",)
+
+
 @pytest.mark.parametrize(
     ("scores", "expected"),
     [([0.8, -0.8], "mixed"), ([0.8, 0.0], "positive"), ([-0.5], "negative"), ([0.0], "neutral")],

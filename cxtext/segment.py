@@ -26,6 +26,7 @@ CONTRAST_MARKERS: dict[str, tuple[str, ...]] = {
 _MIN_CLAUSE_WORDS = 2
 #: spaCy's vocabulary grows with every new word; a fresh pipeline past this size keeps memory flat
 _MAX_VOCAB = 300_000
+_TRAILING = re.compile(r"[\s,;:]+$")
 _SENTENCE_END = re.compile(r"[.!?;…\n\u3002]")
 
 
@@ -116,7 +117,7 @@ def clauses(sentence: Span, lang: str = "en") -> list[Span]:
     pieces = []
     for a, b in zip(cuts, cuts[1:]):
         span = _trimmed(sentence.text, a, b)
-        piece = span.text.rstrip(",;: ") if span else ""
+        piece = _TRAILING.sub("", span.text) if span else ""
         if piece:
             pieces.append(Span(piece, sentence.start + span.start, sentence.start + span.start + len(piece)))
     return pieces

@@ -5,15 +5,22 @@ the accuracy of the shipped models (those have their own tests).
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import settings
 
 from cxtext.backends import register_backend
 from cxtext.backends.base import Backend, Prediction
 from cxtext.schema import EMOTIONS
 from cxtext.topics.base import TopicDetector, TopicMatch
+
+# CI runs the same examples every time (the brief: deterministic); locally hypothesis explores.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 _POSITIVE = re.compile(r"\b(great|good|excelente|bueno|amable|ottimo|ótimo|lovely)\b", re.I)
 _NEGATIVE = re.compile(r"\b(awful|bad|nightmare|tarde|malo|pessimo|péssimo|terrible|late)\b", re.I)

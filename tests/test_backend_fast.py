@@ -119,8 +119,24 @@ def test_contract_and_determinism(backend: FastBackend) -> None:
         assert p.sentiment == max(p.sentiment_proba, key=p.sentiment_proba.get)
         assert abs(sum(p.sentiment_proba.values()) - 1) < 1e-4
         assert abs(p.sentiment_proba["positive"] - p.sentiment_proba["negative"] - p.score) < 1e-5
-        for e, t in zip(EMOTIONS, models.thresholds):
+    for p, lang in zip(first, langs):
+        for e, t in zip(EMOTIONS, models.thresholds_for(lang)):
             assert (e in p.emotions) == (p.emotion_proba[e] >= t)
+
+
+def test_thresholds_per_language_with_fallback() -> None:
+    models = LinearModels.load()
+    for lang in LANGUAGES:
+        t = models.thresholds_for(lang)
+        assert t.shape == (len(EMOTIONS),) and ((t > 0) & (t < 1)).all()
+    np.testing.assert_array_equal(models.thresholds_for("fr"), models.thresholds)
+
+
+def test_unknown_language_uses_the_english_thresholds(backend: FastBackend) -> None:
+    models = LinearModels.load()
+    pred = one(backend, "I waited three hours and nobody answered", "fr")
+    for e, t in zip(EMOTIONS, models.thresholds_for("en")):
+        assert (e in pred.emotions) == (pred.emotion_proba[e] >= t)
 
 
 def test_batches_give_the_same_result(backend: FastBackend) -> None:

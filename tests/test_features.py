@@ -109,3 +109,29 @@ def test_negated_token_gets_its_own_column() -> None:
     h = TokenHasher(n_features=2**16, char_ngrams=None, bigrams=False)
     pos, neg = h.transform([["bueno"], ["n:bueno"]])
     assert set(pos.indices) != set(neg.indices)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "sign"),
+    [
+        ("nadie responde, una tomadura de pelo", "es", -1),
+        ("muy buen servicio, de lujo", "es", 1),
+        ("servizio da evitare", "it", -1),
+        ("non vedo l'ora", "it", 1),
+    ],
+)
+def test_multiword_lexicon_entries_are_one_cue(feats: TextFeatures, text: str, lang: str, sign: int) -> None:
+    assert np.sign(cue(feats, text, lang, "compound")) == sign
+
+
+def test_fixed_phrase_overrides_its_words(feats: TextFeatures) -> None:
+    # "consiglio" alone is praise (I recommend); the council of ministers is not
+    assert cue(feats, "lo consiglio", "it", "compound") > 0
+    assert cue(feats, "il consiglio dei ministri", "it", "compound") == 0
+
+
+@pytest.mark.parametrize("lang", ["es", "it", "pt", "en"])
+def test_lexicon_rows_are_well_formed(lang: str) -> None:
+    for term, (polarity, emotions) in load_lexicon(lang).items():
+        assert -3 <= polarity <= 3, term
+        assert term == term.lower() and "\t" not in term, term

@@ -5,7 +5,8 @@ negation scope), word bigrams and character 3-5-grams, plus the dense lexicon cu
 intensifiers, contrast, emoji, elongation, emotion words). Models:
 
 * emotion: one logistic regression per Plutchik-8 label over all four languages, with a
-  threshold per label chosen on a development split (``models/fast_emotion.npz``);
+  threshold per label (and per language, where dev preferred it) chosen on a development split
+  (``models/fast_emotion.npz``);
 * sentiment: one multinomial logistic regression per language over the same features plus the
   emotion model's eight logits (``models/fast_sentiment.npz``).
 
@@ -62,7 +63,9 @@ class LinearModels:
     Attributes:
         meta: hashing parameters, cue scale, labels, thresholds, versions (JSON metadata).
         emo_coef: (8, n_columns) emotion weights; ``emo_intercept`` (8,).
-        thresholds: (8,) probability threshold per emotion label.
+        thresholds: (8,) probability threshold per emotion label, shared (the fallback).
+        lang_thresholds: {lang: (8,)} thresholds per language where the model has them
+            (chosen on dev; see ``models/fast_emotion.md``); other languages use ``thresholds``.
         sent_coef: {lang: (3, n_columns + 8)} sentiment weights; ``sent_intercept`` {lang: (3,)}.
     """
 
@@ -72,6 +75,11 @@ class LinearModels:
     thresholds: np.ndarray
     sent_coef: dict[str, np.ndarray]
     sent_intercept: dict[str, np.ndarray]
+    lang_thresholds: dict[str, np.ndarray] | None = None
+
+    def thresholds_for(self, lang: str) -> np.ndarray:
+        """The (8,) emotion thresholds used for texts in ``lang``."""
+        return (self.lang_thresholds or {}).get(lang, self.thresholds)
 
     @classmethod
     def load(cls, package: str = "cxtext.models") -> "LinearModels":
@@ -103,6 +111,11 @@ class LinearModels:
             thresholds=emo["thresholds"].astype(np.float32),
             sent_coef={lang: sent[f"coef_{lang}"].astype(np.float32) for lang in langs},
             sent_intercept={lang: sent[f"intercept_{lang}"].astype(np.float32) for lang in langs},
+            lang_thresholds={
+                lang: emo[f"thresholds_{lang}"].astype(np.float32)
+                for lang in langs
+                if f"thresholds_{lang}" in emo
+            },
         )
 
 
@@ -180,7 +193,13 @@ class FastBackend(Backend):
     def analyze(self, texts: Sequence[str], langs: Sequence[str]) -> list[Prediction]:
         """One :class:`Prediction` per text (see :class:`~cxtext.backends.base.Backend`)."""
         sent, emo = self.proba(texts, langs)
-        thresholds = self._models.thresholds
+        models = self._models
+        fall_back = {lang: lang if lang in models.sent_coef else "en" for lang in set(langs)}
+        thresholds = (
+            np.stack([models.thresholds_for(fall_back[lang]) for lang in langs])
+            if len(langs)
+            else models.thresholds
+        )
         score = np.clip(sent[:, 2] - sent[:, 0], -1.0, 1.0)
         label_idx = sent.argmax(axis=1)
         above = emo >= thresholds

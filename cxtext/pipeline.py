@@ -20,18 +20,9 @@ from .aggregate import aggregate_predictions, topic_sentiment
 from .backends import get_backend
 from .backends.base import Backend, Prediction
 from .errors import ColumnError, ConfigError, format_choices
+from .io.tables import is_missing
 from .lang import LanguageDetector, check_language
-from .schema import (
-    EMOTIONS_COLUMN,
-    LANGUAGE,
-    LANGUAGES,
-    SENTIMENT,
-    SENTIMENT_SCORE,
-    TOPIC_EVIDENCE,
-    TOPICS,
-    UNDETERMINED,
-    topic_sentiment_column,
-)
+from .schema import EMOTIONS_COLUMN, LANGUAGES, TOPICS, UNDETERMINED, output_columns
 from .segment import Span, split_comments
 from .topics.base import TopicDetector, TopicMatch
 
@@ -136,9 +127,7 @@ LIST_COLUMNS: tuple[str, ...] = (EMOTIONS_COLUMN, TOPICS)
 
 
 def _as_text(value: object) -> str:
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
+    if is_missing(value):
         return ""
     return value if isinstance(value, str) else str(value)
 
@@ -224,7 +213,8 @@ class Analyzer:
         backend: Backend = get_backend(self.backend, **options)
         self.fixed_lang_ = None if fixed == "auto" else fixed
         self.default_lang_ = default
-        self.detector_ = LanguageDetector(languages, default)
+        # a fixed language is a one-language detector: that language, or und without letters
+        self.detector_ = LanguageDetector([fixed] if self.fixed_lang_ else languages, default)
         self.topic_detectors_: list[TopicDetector] = list(detectors)
         self.cache_: OrderedDict[tuple[str, str], tuple[Prediction, tuple[tuple[TopicMatch, ...], ...]]] = OrderedDict()
         self.backend_ = backend
@@ -235,11 +225,8 @@ class Analyzer:
         """Columns :meth:`tag` adds, in order (with :attr:`prefix`)."""
         self.prepare()
         main, *extra = self.topic_detectors_
-        names = [LANGUAGE, SENTIMENT, SENTIMENT_SCORE, EMOTIONS_COLUMN, TOPICS, TOPIC_EVIDENCE]
-        names += [topic_sentiment_column(t) for t in main.top_level_topics]
-        for detector in extra:
-            names += [detector.column, f"{detector.column}_evidence"]
-        return [self.prefix + n for n in names]
+        extra_names = tuple(n for d in extra for n in (d.column, f"{d.column}_evidence"))
+        return [self.prefix + n for n in output_columns(main.top_level_topics, extra_names)]
 
     @property
     def list_columns(self) -> list[str]:
@@ -266,10 +253,7 @@ class Analyzer:
         """Analyse many comments (missing values count as empty text), in order."""
         self.prepare()
         texts = [_as_text(t) for t in texts]
-        if self.fixed_lang_:
-            languages = [self.fixed_lang_ if any(c.isalpha() for c in t) else UNDETERMINED for t in texts]
-        else:
-            languages = self.detector_.detect_many(texts)
+        languages = self.detector_.detect_many(texts)
         analysis_langs = [self.default_lang_ if lang == UNDETERMINED else lang for lang in languages]
         splits = split_comments(texts, analysis_langs)
         self._fill_cache(
@@ -356,7 +340,7 @@ class Analyzer:
         column = resolve_text_column(frame, text)
         self.check_columns(frame.columns)
         parts = []
-        bar = _progress(len(frame), progress)
+        bar = progress_bar(len(frame), progress)
         for start in range(0, len(frame), _CHUNK):
             part = frame.iloc[start:start + _CHUNK]
             parts.append(self.tag_chunk(part, column))
@@ -428,10 +412,11 @@ def _topics(detector: TopicDetector, clauses: Sequence[ClauseResult]) -> tuple[
     return topics, {t: evidence[t] for t in topics}
 
 
-def _progress(total: int, enabled: bool):  # noqa: ANN202 - tqdm or a no-op
+def progress_bar(total: int | None, enabled: bool):  # noqa: ANN201 - tqdm (disabled = no-op)
+    """A progress bar on stderr that appears only for runs longer than two seconds."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, disable=not enabled, unit=" comments", delay=2, leave=False)
+    return tqdm(total=total, disable=not enabled, unit=" rows", delay=2, leave=False)
 
 
 def resolve_text_column(frame: pd.DataFrame, text: str | None) -> str:

@@ -1,6 +1,7 @@
 """Tag a whole file (or a batch of transcripts) in chunks, writing the result atomically."""
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from collections.abc import Sequence
@@ -10,7 +11,8 @@ from typing import Any
 
 from .errors import InputError
 from .io import TABLE_EXTENSIONS, open_table, open_writer
-from .pipeline import Analyzer, resolve_text_column
+from .io.tables import TableReader
+from .pipeline import Analyzer, progress_bar, resolve_text_column
 
 __all__ = ["TagSummary", "tag_file", "tag_transcripts", "is_transcript"]
 
@@ -33,20 +35,16 @@ class TagSummary:
 
 def is_transcript(path: str | os.PathLike[str]) -> bool:
     """True for transcript inputs (``.txt``, ``.vtt``, ``.srt``, ``.docx``, folders, globs)."""
+    from .transcripts import TRANSCRIPT_EXTENSIONS
+
     text = str(path)
     if text == "-" or Path(text).suffix.lower() in TABLE_EXTENSIONS:
         return False
     return (
-        Path(text).suffix.lower() in (".txt", ".vtt", ".srt", ".docx")
+        Path(text).suffix.lower() in TRANSCRIPT_EXTENSIONS
         or Path(text).is_dir()
         or any(ch in text for ch in "*?[")
     )
-
-
-def _progress(total: int | None, enabled: bool, label: str):  # noqa: ANN202 - tqdm
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, disable=not enabled, unit=" rows", delay=2, desc=label, leave=False)
 
 
 def tag_file(
@@ -82,7 +80,8 @@ def tag_file(
             reader.path.unlink(missing_ok=True)
 
 
-def _tag_table(reader, output, analyzer, text, force, chunk_size, progress, started) -> TagSummary:  # noqa: ANN001
+def _tag_table(reader: TableReader, output: str | os.PathLike[str], analyzer: Analyzer, text: str | None,
+               force: bool, chunk_size: int, progress: bool, started: float) -> TagSummary:
     chunks = reader.chunks(chunk_size)
     first = next(chunks, None)
     if first is None:  # header only: the output is a header too
@@ -92,22 +91,17 @@ def _tag_table(reader, output, analyzer, text, force, chunk_size, progress, star
     column = resolve_text_column(first, text)
     analyzer.check_columns(reader.columns)
     metadata = {"cxtext": str(analyzer.describe())}
-    bar = _progress(reader.count_rows(), progress, "tagging")
+    bar = progress_bar(reader.count_rows(), progress)
     rows = 0
     try:
         with open_writer(output, force=force, list_columns=analyzer.list_columns, metadata=metadata) as writer:
-            for chunk in _chain(first, chunks):
+            for chunk in itertools.chain([first], chunks):
                 writer.write(analyzer.tag_chunk(chunk, column))
                 rows += len(chunk)
                 bar.update(len(chunk))
     finally:
         bar.close()
     return TagSummary(rows, time.perf_counter() - started, str(output), column)
-
-
-def _chain(first, rest):  # noqa: ANN001, ANN202
-    yield first
-    yield from rest
 
 
 def tag_transcripts(

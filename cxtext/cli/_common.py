@@ -1,17 +1,27 @@
 """Helpers shared by the click commands: error translation and common option groups."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from ..errors import CxtextError, CxtextWarning
 
-__all__ = ["library_call", "UsageError", "force_option", "quiet_option"]
+__all__ = [
+    "library_call",
+    "UsageError",
+    "force_option",
+    "quiet_option",
+    "warnings_shown_unless",
+    "print_table",
+    "write_frame",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,3 +70,34 @@ force_option = click.option(
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr."
 )
+
+
+@contextlib.contextmanager
+def warnings_shown_unless(quiet: bool) -> Iterator[None]:
+    """Show every warning of the block as a ``Warning:`` line on stderr, or none with ``--quiet``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    if not quiet:
+        for item in caught:
+            click.echo(f"Warning: {item.message}", err=True)
+
+
+def print_table(frame, digits: int = 2) -> None:  # noqa: ANN001 - pandas DataFrame
+    """Print a DataFrame as an aligned text table."""
+    click.echo(frame.to_string(index=False, float_format=lambda v: f"{v:.{digits}f}"))
+
+
+def write_frame(frame, output: str, force: bool) -> None:  # noqa: ANN001 - pandas DataFrame
+    """Write ``frame`` atomically as CSV, TSV or JSON (records), chosen by extension."""
+    from ..errors import UnsupportedFormatError
+    from ..io import atomic_output
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".csv", ".tsv", ".json"):
+        raise UnsupportedFormatError(output, (".csv", ".tsv", ".json"), role="output")
+    with atomic_output(output, force) as tmp:
+        if suffix == ".json":
+            frame.to_json(tmp, orient="records", force_ascii=False, indent=1)
+        else:
+            frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",")

@@ -1,42 +1,21 @@
 """``cxtext drivers``: which topics (and feelings about them) move the score."""
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import click
 
-from ._common import UsageError, force_option, library_call, quiet_option
+from ._common import (
+    UsageError,
+    force_option,
+    library_call,
+    print_table,
+    quiet_option,
+    warnings_shown_unless,
+    write_frame,
+)
 
-__all__ = ["drivers", "echo_warnings", "print_table", "write_frame"]
-
-
-def echo_warnings(caught: list[warnings.WarningMessage], quiet: bool) -> None:
-    """Print caught cxtext warnings as one line each on stderr."""
-    if quiet:
-        return
-    for item in caught:
-        click.echo(f"Warning: {item.message}", err=True)
-
-
-def print_table(frame, digits: int = 2) -> None:  # noqa: ANN001 - pandas DataFrame
-    """Print a DataFrame as an aligned text table."""
-    click.echo(frame.to_string(index=False, float_format=lambda v: f"{v:.{digits}f}"))
-
-
-def write_frame(frame, output: str, force: bool) -> None:  # noqa: ANN001 - pandas DataFrame
-    """Write ``frame`` atomically as CSV, TSV or JSON (records), chosen by extension."""
-    from ..errors import UnsupportedFormatError
-    from ..io import atomic_output
-
-    suffix = Path(output).suffix.lower()
-    if suffix not in (".csv", ".tsv", ".json"):
-        raise UnsupportedFormatError(output, (".csv", ".tsv", ".json"), role="output")
-    with atomic_output(output, force) as tmp:
-        if suffix == ".json":
-            frame.to_json(tmp, orient="records", force_ascii=False, indent=1)
-        else:
-            frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",")
+__all__ = ["drivers"]
 
 
 @click.command()
@@ -76,11 +55,9 @@ def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | N
     if output and Path(output).suffix.lower() not in (".csv", ".tsv", ".json"):
         raise UsageError(f"cannot write {output!r}: use a .csv, .tsv or .json output file")
     table = read_tagged(tagged)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings_shown_unless(quiet):
         result = driver_table(table, score, metric, by, scale=scale, direction=ces_direction, model=model,
                               n_boot=n_boot, seed=seed, min_n=min_n)
-    echo_warnings(caught, quiet)
     if output:
         write_frame(result, output, force)
     if not quiet or not output:

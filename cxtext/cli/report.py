@@ -1,13 +1,11 @@
 """``cxtext report``: one self-contained HTML page about a score and its drivers."""
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import click
 
-from ._common import force_option, library_call, quiet_option
-from .drivers import echo_warnings
+from ._common import force_option, library_call, quiet_option, warnings_shown_unless
 
 
 @click.command()
@@ -50,10 +48,8 @@ def report(tagged: str, score: str, metric: str | None, output: str, by: str | N
     if metric is None:
         metric = score.lower() if score.lower() in ("csat", "ces") else "nps"
     table = read_tagged(tagged)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings_shown_unless(quiet):
         write_report(table, output, score, metric, force=force, by=by, title=title, text=text, scale=scale,
                      direction=ces_direction, n_boot=n_boot, seed=seed, min_n=min_n, source=Path(tagged).name)
-    echo_warnings(caught, quiet)
     if not quiet:
         click.echo(f"Wrote {output}", err=True)

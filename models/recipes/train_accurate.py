@@ -167,10 +167,9 @@ def proba_ovr(models: list[LogisticRegression], x: np.ndarray) -> np.ndarray:
     return np.column_stack([m.predict_proba(x)[:, 1] for m in models])
 
 
-def fit_emotion(cache: EmbeddingCache, data: Path, args: argparse.Namespace) -> tuple[dict, dict]:
-    """One-vs-rest logistic regression; C and per-label thresholds chosen on dev."""
-    frame = emotion_rows(data, args.xed_per_lang, args.xed_dev_per_lang,
-                         args.goemotions, args.goemotions_dev)
+def fit_emotion(cache: EmbeddingCache, frame: pd.DataFrame) -> tuple[dict, dict]:
+    """One-vs-rest logistic regression on ``frame`` (:func:`emotion_rows`); C and per-label
+    thresholds chosen on its dev rows."""
     x = cache.embed(frame["text"].tolist())
     y = label_matrix(frame["labels"])
     train = (frame["split"] == "train").to_numpy()
@@ -229,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "encode":
         cache.embed(rows["text"].tolist())
         return 0
-    arrays, report = fit_emotion(cache, args.data, args)
+    arrays, report = fit_emotion(cache, rows)
     save(arrays, report, "accurate_emotion.npz", args.out,
          ["emotion/xed_train.csv (subsample)", "emotion/goemotions_train.csv (subsample)"])
     return 0

@@ -12,10 +12,12 @@ below is measured on the held-out part:
 
 1. default codebook: per-topic precision/recall/F1, micro-F1 over price/product/people/place
    (the target metric) and over every topic;
-2. topic polarity: ``cxtext.Analyzer(backend="fast", lang=L)(text).topic_sentiment`` against the
-   gold topic polarity, on the topics the codebook found correctly;
-3. ``TopicModel`` trained on the train part vs the codebook on the held-out part (micro-F1
-   over the four target topics), and codebook + model union.
+2. topic polarity: ``cxtext.Analyzer(backend=B, lang=L)(text).topic_sentiment`` (``--backend``,
+   default ``fast``) against the gold topic polarity, on the topics the codebook found
+   correctly, with the correct/gold count per gold label;
+3. ``TopicModel`` (as ``cxtext train topics --lang L`` trains it: text n-grams plus the
+   default codebook's matches as features) trained on the train part vs the codebook on the
+   held-out part (micro-F1 over the four target topics), and codebook + model union.
 
 ABSAPT (pt) marks only a fixed list of aspect terms (``topics_exhaustive=false``): a topic
 absent from the gold is not evidence that the sentence lacks it. For pt the precision (and
@@ -183,8 +185,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"(n={pol['n']}; correct/gold per label {pol['per_gold_label']})")
             row["polarity_acc"] = pol["accuracy"]
         if not args.no_model:
-            model = TopicModel(random_state=args.seed).fit(list(train["text"]), [sorted(g) for g in train["gold"]])
-            mpred = [set(p) for p in model.predict(texts)]
+            model = TopicModel(random_state=args.seed).fit(list(train["text"]), [sorted(g) for g in train["gold"]],
+                                                           [lang] * len(train))
+            mpred = [set(p) for p in model.predict(texts, [lang] * len(texts))]
             _, mmicro = scores(list(test["gold"]), mpred, ALL)
             union = [a | b for a, b in zip(pred, mpred)]
             _, umicro = scores(list(test["gold"]), union, ALL)

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .aggregate import aggregate_predictions, topic_sentiment
+from .aggregate import TOPIC_POLAR_MIN, aggregate_predictions, topic_sentiment
 from .backends import get_backend
 from .backends.base import Backend, Prediction
 from .errors import ColumnError, ConfigError, format_choices
@@ -151,6 +151,9 @@ class Analyzer:
         zero_shot: use ``topic_model`` as a zero-shot NLI topic classifier.
         topic_options: keyword options for the zero-shot detector (batch size, device...).
         prefix: prefix for every added column name (when the input already has such columns).
+        topic_polar_min: a clause that mentions a topic and that the model calls neutral counts
+            as positive/negative for ``sentiment_<topic>`` when that probability reaches this
+            (see :data:`cxtext.aggregate.TOPIC_POLAR_MIN`); ``None`` keeps the model's label.
 
     Example:
         >>> analyzer = Analyzer(languages=["es", "pt"])  # doctest: +SKIP
@@ -173,6 +176,7 @@ class Analyzer:
         topic_options: dict[str, Any] | None = None,
         prefix: str = "",
         cache_size: int = 20_000,
+        topic_polar_min: float | None = TOPIC_POLAR_MIN,
     ) -> None:
         self.languages = languages
         self.lang = lang
@@ -186,12 +190,16 @@ class Analyzer:
         self.topic_options = topic_options
         self.prefix = prefix
         self.cache_size = cache_size
+        self.topic_polar_min = topic_polar_min
 
     # -- set-up -----------------------------------------------------------------------
     def prepare(self) -> Analyzer:
         """Validate options and load the backend and topic detectors (done on first use)."""
         if getattr(self, "backend_", None) is not None:
             return self
+        if self.topic_polar_min is not None and not 0.0 <= float(self.topic_polar_min) <= 1.0:
+            raise ConfigError(f"topic_polar_min={self.topic_polar_min!r} must be between 0 and 1 "
+                              f"(default {TOPIC_POLAR_MIN}; None or 1 keeps the model's neutral)")
         languages = [check_language(code) for code in self.languages]
         if not languages:
             raise ConfigError(f"languages must name at least one of {format_choices(LANGUAGES)}")
@@ -242,6 +250,7 @@ class Analyzer:
         info.update(self.backend_.describe())
         for detector in self.topic_detectors_:
             info.update({f"{detector.column}.{k}": v for k, v in detector.describe().items()})
+        info["topic_polar_min"] = "off" if self.topic_polar_min is None else f"{float(self.topic_polar_min):g}"
         return info
 
     # -- analysis ---------------------------------------------------------------------
@@ -316,7 +325,8 @@ class Analyzer:
         for clause in all_clauses:
             for top in {m.top_level for m in clause.matches.get(main.column, ())}:
                 per_topic.setdefault(top, []).append(clause.prediction)
-        sentiments = {t: topic_sentiment(per_topic[t]) for t in main.top_level_topics if t in per_topic}
+        sentiments = {t: topic_sentiment(per_topic[t], self.topic_polar_min)
+                      for t in main.top_level_topics if t in per_topic}
         extras = {d.column: _topics(d, all_clauses) for d in extra}
         return CommentResult(
             text, language, prediction, tuple(sentence_results), topics, evidence, sentiments,

@@ -57,6 +57,26 @@ def test_topic_sentiment(scores, expected):
     assert topic_sentiment([_p(s) for s in scores]) == expected
 
 
+
+def _neutral(positive: float, negative: float) -> Prediction:
+    return Prediction("neutral", positive - negative,
+                      {"negative": negative, "neutral": 1 - positive - negative, "positive": positive})
+
+
+def test_topic_clause_called_neutral_counts_as_its_likelier_polarity_unless_clearly_neutral():
+    assert topic_sentiment([_neutral(0.30, 0.05)]) == "positive"
+    assert topic_sentiment([_neutral(0.05, 0.30)]) == "negative"
+    assert topic_sentiment([_neutral(0.10, 0.05)]) == "neutral"  # both below TOPIC_POLAR_MIN
+    assert topic_sentiment([_neutral(0.30, 0.05), _p(-0.8)]) == "mixed"
+    assert topic_sentiment([_neutral(0.30, 0.05)], polar_min=None) == "neutral"
+
+
+def test_analyzer_topic_polar_min_option(fake_models):
+    assert cxtext.Analyzer(topic_polar_min=None).describe()["topic_polar_min"] == "off"
+    assert cxtext.Analyzer().describe()["topic_polar_min"] == "0.15"
+    with pytest.raises(ConfigError, match="topic_polar_min"):
+        cxtext.Analyzer(topic_polar_min=1.5).prepare()
+
 def test_great_product_awful_delivery(fake_models):
     analyzer = cxtext.Analyzer(**fake_models)
     result = analyzer("The product is great but the delivery was a nightmare")

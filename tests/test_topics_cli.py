@@ -104,3 +104,20 @@ def test_train_topics(runner: CliRunner, tmp_path: Path) -> None:
     missing = runner.invoke(main, ["train", "topics", str(data), "--text", "body", "--labels", "codes",
                                    "-o", str(tmp_path / "m2")])
     assert missing.exit_code == 2 and "'body'" in missing.output and not (tmp_path / "m2").exists()
+
+
+def test_train_topics_codebook_features_and_language(runner: CliRunner, tmp_path: Path) -> None:
+    from cxtext.topics import TopicModel
+
+    data = tmp_path / "codificado.csv"
+    rows = [("muy caro para lo que es", "precio"), ("el camarero fue grosero", "personal"),
+            ("la pizza estaba fría", "producto"), ("barato y amable", "precio;personal")] * 5
+    pd.DataFrame(rows, columns=["respuesta", "codigos"]).to_csv(data, index=False)
+    base = ["train", "topics", str(data), "--text", "respuesta", "--labels", "codigos", "--cv", "2"]
+    assert runner.invoke(main, [*base, "--lang", "es", "-o", str(tmp_path / "a")]).exit_code == 0
+    assert TopicModel.load(tmp_path / "a").codebook_features == "default"
+    result = runner.invoke(main, [*base, "--codebook-features", "none", "-o", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    assert TopicModel.load(tmp_path / "b").codebook_features is None
+    wrong = runner.invoke(main, [*base, "--lang", "de", "-o", str(tmp_path / "c")])
+    assert wrong.exit_code == 2 and "'de'" in wrong.output and not (tmp_path / "c").exists()

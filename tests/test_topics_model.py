@@ -117,6 +117,45 @@ def test_detector_evidence_is_the_whole_text(model: TopicModel) -> None:
         det.detect(["a"], [])
 
 
+
+def test_codebook_features_carry_the_codebook_vocabulary_to_unseen_words() -> None:
+    langs = ["en"] * len(TEXTS) * 4
+    plain = TopicModel(n_features=2**12, codebook_features=None, random_state=1).fit(TEXTS * 4, LABELS * 4, langs)
+    hybrid = TopicModel(n_features=2**12, random_state=1).fit(TEXTS * 4, LABELS * 4, langs)
+    assert hybrid.get_params()["codebook_features"] == "default"
+    unseen = ["a hefty surcharge", "the tariff"]  # price terms of the codebook, never in TEXTS
+    price = hybrid.labels_.index("price")
+    assert np.all(hybrid.predict_proba(unseen, ["en", "en"])[:, price] > plain.predict_proba(unseen, ["en", "en"])[:, price])
+    assert all("price" in labels for labels in hybrid.predict(unseen, ["en", "en"]))
+    # one 0/1 column per codebook topic after the two hashed blocks
+    X = hybrid._transform(["too expensive", "too expensive"], ["en", "und"])
+    assert X.shape[1] == 2 * 2**12 + 6
+    assert X[0, 2 * 2**12:].toarray().tolist() == [[1, 0, 0, 0, 0, 0]] and X[1, 2 * 2**12:].sum() == 0
+    with pytest.raises(InputError, match="languages"):
+        hybrid.predict(unseen, ["en"])
+    with pytest.raises(ConfigError, match="built-in codebook"):
+        TopicModel(codebook_features="mine.yaml").fit(TEXTS, LABELS)
+
+
+def test_format_1_folders_load_and_a_changed_codebook_warns(tmp_path: Path) -> None:
+    plain = TopicModel(n_features=2**10, codebook_features=None, validation_size=0.25).fit(TEXTS * 2, LABELS * 2)
+    folder = plain.save(tmp_path / "old")
+    config = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    del config["params"]["codebook_features"], config["features"]["codebook"]
+    config["format_version"] = 1
+    (folder / "model.json").write_text(json.dumps(config), encoding="utf-8")
+    old = TopicModel.load(folder)
+    assert old.codebook_features is None and old.predict(["rude staff"]) == plain.predict(["rude staff"])
+
+    hybrid = TopicModel(n_features=2**10, validation_size=0.25).fit(TEXTS * 2, LABELS * 2, ["en"] * 24)
+    folder = hybrid.save(tmp_path / "new")
+    config = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    assert config["features"]["codebook"]["name"] == "default" and len(config["features"]["codebook"]["sha256"]) == 64
+    config["features"]["codebook"]["sha256"] = "0" * 64
+    (folder / "model.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.warns(UserWarning, match="another version of the 'default' codebook"):
+        TopicModel.load(folder)
+
 def test_parse_labels() -> None:
     assert parse_labels("price; people;;price") == ["price", "people"]
     assert parse_labels(["a", " b "]) == ["a", "b"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..aggregate import TOPIC_POLAR_MIN
 from ..schema import LANGUAGES
 from ._common import UsageError, force_option, library_call, quiet_option
 
@@ -36,6 +37,9 @@ __all__ = ["tag"]
 @click.option("--label-map", metavar="FILE", help="[transformers] JSON mapping model labels to cxtext labels.")
 @click.option("--batch-size", type=click.IntRange(1), help="[transformers/accurate] texts per model batch.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="[transformers] device.")
+@click.option("--topic-polar-min", default=TOPIC_POLAR_MIN, show_default=True, type=click.FloatRange(0, 1),
+              help="A topic clause the model calls neutral counts as positive/negative in sentiment_<topic> "
+                   "when that probability reaches this; 1 keeps the model's neutral.")
 @click.option("--prefix", default="", metavar="TEXT", help="Prefix for the added column names, e.g. cx_.")
 @click.option("--encoding", metavar="NAME", help="Encoding of a CSV/TSV input (default: detect UTF-8, else cp1252/latin-1).")
 @click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx input (default: the first).")
@@ -52,7 +56,7 @@ __all__ = ["tag"]
 def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, default_lang: str | None,
         languages: str, backend: str, codebooks: tuple[str, ...], topic_model: str | None,
         topic_combine: str, zero_shot: bool, sentiment_model: str | None, emotion_model: str | None,
-        label_map: str | None, batch_size: int | None, device: str | None, prefix: str,
+        label_map: str | None, batch_size: int | None, device: str | None, topic_polar_min: float, prefix: str,
         encoding: str | None, sheet: str | None, chunk_size: int, unit: str,
         exclude_speakers: tuple[str, ...], speakers: str | None, force: bool, quiet: bool) -> None:
     """Tag comments with language, sentiment, emotions and CX topics.
@@ -87,6 +91,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         zero_shot=zero_shot,
         topic_options={k: v for k, v in (zero_shot_options or {}).items() if v is not None} or None,
         prefix=prefix,
+        topic_polar_min=topic_polar_min,
     )
     progress = not quiet
     transcripts = [i for i in inputs if i != "-" and is_transcript(i)]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from ..schema import LANGUAGES
+from ..topics.codebook import BUILTIN_CODEBOOKS
 from ._common import force_option, library_call, quiet_option
 
 __all__ = ["train"]
@@ -31,19 +33,27 @@ def train() -> None:
 @click.option("--cv", default=5, show_default=True, type=int,
               help="Cross-validation folds to choose the thresholds (0 = one split of --validation-size).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the validation split.")
+@click.option("--codebook-features", default="default", show_default=True,
+              type=click.Choice([*BUILTIN_CODEBOOKS, "none"]),
+              help="Built-in codebook whose matches are extra features of the model; none = words only.")
+@click.option("--lang", default="auto", show_default=True, type=click.Choice(["auto", *LANGUAGES]),
+              help="Language of the comments (for the codebook features); auto = detect each comment's.")
 @force_option
 @quiet_option
 @library_call
 def topics(path: str, text_column: str, labels_column: str, output: str, separator: str,
-           validation_size: float, cv: int, seed: int, force: bool, quiet: bool) -> None:
+           validation_size: float, cv: int, seed: int, codebook_features: str, lang: str,
+           force: bool, quiet: bool) -> None:
     """Train a multi-label topic model on coded comments and save it as data (no pickles).
 
     Prints precision/recall/F1 per code on the validation rows (out-of-fold with --cv). Use the model with
-    ``cxtext tag --topic-model my-model/`` (with the codebook: --topic-combine union).
+    ``cxtext tag --topic-model my-model/`` (with the codebook: --topic-combine union). By default the
+    topics the default codebook finds are features too, so the model starts from its vocabulary.
 
     \b
     Example:
       cxtext train topics coded.csv --text comment --labels codes -o my-model/
+      cxtext train topics coded.xlsx --text answer --labels codes --lang es --codebook-features none -o m/
     """
     from ..io import check_output_path, read_table
     from ..topics.training import train_topic_model
@@ -51,7 +61,9 @@ def topics(path: str, text_column: str, labels_column: str, output: str, separat
     check_output_path(output, force)
     frame = read_table(path)
     model = train_topic_model(frame, text_column, labels_column, separator=separator,
-                              validation_size=validation_size, cv=cv, random_state=seed)
+                              lang=None if lang == "auto" else lang, validation_size=validation_size, cv=cv,
+                              random_state=seed,
+                              codebook_features=None if codebook_features == "none" else codebook_features)
     model.save(output, force=force)
     if not quiet:
         how = f"{cv}-fold cross-validation" if cv else f"a {validation_size:.0%} validation split"

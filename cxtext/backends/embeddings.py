@@ -308,10 +308,6 @@ class AccurateBackend(Backend):
             self._fast = FastBackend()
         return self._fast
 
-    def _fast_emotion(self, texts: list[str], langs: list[str]) -> np.ndarray:
-        """The ``fast`` backend's emotion probabilities ``(len(texts), 8)``."""
-        return self._fast_backend().proba(texts, langs)[1].astype(np.float64)
-
     def analyze(self, texts: Sequence[str], langs: Sequence[str]) -> list[Prediction]:
         """One :class:`Prediction` per text, in order.
 
@@ -353,8 +349,8 @@ class AccurateBackend(Backend):
             emo_u[:-1] = emotion_head.proba(emb)
             if emotion_head.fast_weight > 0:
                 w = emotion_head.fast_weight
-                emo_u[:-1] = (1.0 - w) * emo_u[:-1] + w * self._fast_emotion(
-                    unique_texts, [lang for _, lang in unique])
+                _, fast_emo = self._fast_backend().proba(unique_texts, [lang for _, lang in unique])
+                emo_u[:-1] = (1.0 - w) * emo_u[:-1] + w * fast_emo
         index = np.array([row.get(key, len(unique)) for key in keys], dtype=np.int64)
         sent_p, emo_p = sent_u[index], emo_u[index]
         emo_on = emo_p >= emotion_head.thresholds

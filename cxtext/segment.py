@@ -8,6 +8,7 @@ sides of "but" usually carry different verdicts.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,7 +97,23 @@ def _sentences_many(texts: Iterable[str], lang: str) -> Iterator[list[Span]]:
             yield [span] if span else []
             continue
         spans = (_trimmed(text, s.start_char, s.end_char) for s in docs[i].sents)
-        yield [s for s in spans if s]
+        yield _attach_punctuation(text, [s for s in spans if s])
+
+
+def _is_punctuation(text: str) -> bool:
+    return all(unicodedata.category(ch)[0] in "PZC" for ch in text)
+
+
+def _attach_punctuation(text: str, spans: list[Span]) -> list[Span]:
+    """Join punctuation-only "sentences" (``"great!  ,"`` -> ``"great!"`` + ``","``) to the
+    sentence before them (or, at the start, after them): alone they have no clause."""
+    out: list[Span] = []
+    for span in spans:
+        if out and (_is_punctuation(span.text) or _is_punctuation(out[-1].text)):
+            out[-1] = Span(text[out[-1].start:span.end], out[-1].start, span.end)
+        else:
+            out.append(span)
+    return out
 
 
 def clauses(sentence: Span, lang: str = "en") -> list[Span]:
@@ -120,6 +137,10 @@ def clauses(sentence: Span, lang: str = "en") -> list[Span]:
         piece = _TRAILING.sub("", span.text) if span else ""
         if piece:
             pieces.append(Span(piece, sentence.start + span.start, sentence.start + span.start + len(piece)))
+    if not pieces:  # only separators (",", " ; "): the sentence is its own clause
+        span = _trimmed(sentence.text, 0, len(sentence.text))
+        if span:
+            pieces.append(Span(span.text, sentence.start + span.start, sentence.start + span.end))
     return pieces
 
 

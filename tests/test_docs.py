@@ -21,7 +21,11 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one():
     commands = _quick_start_commands()
     assert len(commands) == 2 and all("\n" not in c for c in commands)
     assert "cxtext tag" in commands[0] and "pytest" in commands[1]
-    assert commands[1] in (ROOT / ".ci" / "run").read_text().splitlines()
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert commands[0] in ci and commands[1] in ci
+    # the quick start runs as a user runs it: nothing upgraded or installed before it
+    before = "\n".join(ci[:ci.index(commands[0])])
+    assert "pip install" not in before
 
 
 def test_quick_start_example_file_exists():

@@ -37,7 +37,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         ".git", "build", "dist", "*.egg-info", "__pycache__", "notebooks", "tests", ".pytest_cache",
         ".venv*"))
     wheel_dir = tmp / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+    # build isolation, as ``pip install .`` does: a fresh venv's own setuptools may be too old
+    # to build wheels (setuptools 65 without ``wheel``), the build requirements are fetched
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
                     "-w", str(wheel_dir), str(source)], check=True)
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

@@ -45,3 +45,10 @@ def test_offsets_rebuild_the_text(text, lang):
         for clause in sentence:
             assert text[clause.start:clause.end] == clause.text
             assert clause.text.strip() == clause.text and clause.text
+
+
+@pytest.mark.parametrize("text", ["great!  ,", "great.  ;", "great!\n\n,", "recomendo!!!   ,", ",", " ; "])
+def test_punctuation_after_a_sentence_never_leaves_a_sentence_without_clauses(text):
+    (result,) = split_comments([text], ["pt"])
+    assert result and all(sentence for sentence in result)
+    assert [c.text for s in result for c in s] == [text.strip().rstrip(",; \n") or text.strip()]

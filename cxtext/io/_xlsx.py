@@ -115,6 +115,8 @@ def check_header_row(rows: Sequence[Sequence[object]], path: Path, sheet: str, h
     def filled(row: Sequence[object]) -> int:
         return sum(v is not None and str(v).strip() != "" for v in row)
 
+    if not rows and header_row == 1:
+        raise InputError(f"{path.name}: sheet {sheet!r} is empty; put the column names in the first row")
     if not rows:
         raise InputError(
             f"{path.name}: sheet {sheet!r} has no row {header_row}; it needs a row of column names"

@@ -173,8 +173,12 @@ class TableReader:
             self.path, sep=self.sep, encoding=self._text.name, encoding_errors=self._text.errors, dtype=str,
             keep_default_na=False, na_filter=False, chunksize=size, header=0, index_col=False,
             quoting=csv.QUOTE_MINIMAL, skiprows=self.header_row - 1,
+            # one column: an empty or blank line is an empty answer (pandas would drop "   " too)
+            skip_blank_lines=len(self.columns) > 1,
         )
         line = self.header_row + 1  # the file line where the next record starts
+        held = self._trailing_blank_lines() if len(self.columns) == 1 else 0
+        pending: pd.DataFrame | None = None
         with reader:
             while True:
                 try:
@@ -183,14 +187,29 @@ class TableReader:
                         warnings.simplefilter("error", pd.errors.ParserWarning)
                         chunk = next(reader)
                 except StopIteration:
-                    return
+                    break
                 except (pd.errors.ParserError, pd.errors.ParserWarning, UnicodeDecodeError) as exc:
                     raise self._malformed(exc) from None
                 chunk.columns = self.columns
                 line = self._checked_rows(chunk, line)
-                yield chunk
+                if not held:
+                    yield chunk
+                    continue
+                if pending is not None:  # not the last chunk after all
+                    yield pending
+                pending = chunk
+            if pending is not None:  # blank lines at the very end of the file are not answers
+                yield pending.iloc[: max(len(pending) - held, 0)] if _all_empty(pending.iloc[-held:]) else pending
 
     _chunks_tsv = _chunks_csv
+
+    def _trailing_blank_lines(self) -> int:
+        """Empty lines after the last line with content (one-column files keep the others as answers)."""
+        with self._open_text() as handle:
+            tail = handle.read()[-4096:] if self.path.stat().st_size < (1 << 24) else _tail(handle)
+        tail = tail.replace("\r\n", "\n").replace("\r", "\n")
+        stripped = tail.rstrip("\n")
+        return max(len(tail) - len(stripped) - 1, 0) if stripped else 0
 
     def _malformed(self, exc: Exception) -> InputError:
         detail = " ".join(str(exc).split())
@@ -324,6 +343,17 @@ class TableReader:
         if self.format == "parquet":
             return self._parquet().metadata.num_rows
         return None
+
+
+def _all_empty(frame: pd.DataFrame) -> bool:
+    return bool(len(frame)) and all(str(v) == "" for v in frame.to_numpy().ravel())
+
+
+def _tail(handle: Any) -> str:
+    last = ""
+    while block := handle.read(1 << 20):
+        last = (last + block)[-4096:]
+    return last
 
 
 def _blank_cell(value: object) -> bool:

@@ -55,6 +55,7 @@ __all__ = [
     "nps_interval",
     "score_table",
     "scale_meaning",
+    "score_options",
     "SCORE_ISSUE",
 ]
 
@@ -658,6 +659,20 @@ def scale_meaning(spec: ScoreSpec, metric: str) -> str:
     if spec.higher_is_better:
         return f"% easy (answering {top_from}-{spec.high})"
     return f"% easy (answering {spec.low}-{spec.low + spec.top_box - 1})"
+
+
+def score_options(metric: str, scale: object = None, direction: str | None = None) -> dict[str, object]:
+    """The :func:`score_table` options of one metric's ``scale`` and CES ``direction``.
+
+    Example:
+        >>> score_options("csat", 7)
+        {'csat_scale': 7}
+    """
+    if metric == "nps":
+        return {"nps_scale": scale or "0-10"}
+    if metric == "csat":
+        return {"csat_scale": scale or 5}
+    return {"ces_scale": scale, "ces_direction": direction}
 
 
 def _segment_values(df: pd.DataFrame, by: str) -> pd.Series:

@@ -75,7 +75,7 @@ def _metric_headline(tagged: pd.DataFrame, score: str, metric: str, scale: objec
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the drivers step warns once already
-        table = scores.score_table(tagged, **{metric: score}, **_metric_options(metric, scale, direction))
+        table = scores.score_table(tagged, **{metric: score}, **scores.score_options(metric, scale, direction))
     return table.set_index("metric").to_dict("index")
 
 
@@ -195,11 +195,6 @@ table.drivers td.wrap{white-space:normal;min-width:160px}
 """
 
 
-def _metric_options(metric: str, scale: object, direction: str | None) -> dict[str, object]:
-    return {"nps": {"nps_scale": scale or "0-10"}, "csat": {"csat_scale": scale or 5},
-            "ces": {"ces_scale": scale, "ces_direction": direction}}[metric]
-
-
 def _trend_html(trend, metric: str) -> str:  # noqa: ANN001 - _trend.Trend
     digits = 1 if metric == "nps" else 2
     rows = []
@@ -312,7 +307,7 @@ def build_report(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             seg_table = scores.score_table(tagged, **{metric: score}, by=segment_col,
-                                           **_metric_options(metric, scale, direction))
+                                           **scores.score_options(metric, scale, direction))
         how = "" if by else f" (chosen automatically; pass {option('by=', '--by')} for another column)"
         sections.append((f"By {segment_col}", "segments",
                          f"{metric.upper()} per value of <code>{html.escape(segment_col)}</code>{how}, with its 95% "

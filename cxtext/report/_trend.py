@@ -104,8 +104,7 @@ def trend(
     frame = tagged.loc[known].copy()
     key = "__period__"
     frame[key] = labels[known].to_numpy()
-    options = {"nps": {"nps_scale": scale or "0-10"}, "csat": {"csat_scale": scale or 5},
-               "ces": {"ces_scale": scale, "ces_direction": direction}}[metric]
+    options = scores.score_options(metric, scale, direction)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the whole-table analysis warned already
         table = scores.score_table(frame, **{metric: score}, by=key, **options)

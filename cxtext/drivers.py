@@ -647,9 +647,8 @@ def driver_table(
     n_small = int(sum((p["n"] < min_n).sum() for p in parts[:1]))
     if n_small and len(indicators.drivers):
         warnings.warn(
-            f"{n_small} of {len(indicators.drivers)} drivers are mentioned fewer than "
-            f"{option(f'min_n={min_n}', f'--min-n {min_n}')} times; their figures are flagged 'small_n' and are "
-            "unreliable",
+            f"{n_small} of {len(indicators.drivers)} drivers are mentioned fewer than {min_n} times "
+            f"({option('min_n', '--min-n')}); their figures are flagged 'small_n' and are unreliable",
             SmallSampleWarning,
             stacklevel=2,
         )

@@ -287,7 +287,7 @@ def test_cli_hides_small_drivers_unless_asked(tmp_path, small):
     hidden = CliRunner().invoke(main, ["drivers", str(src), "--score", "nps", "--n-boot", "20"])
     assert hidden.exit_code == 0 and "process" not in hidden.output and "--show-small" in hidden.output
     shown = CliRunner().invoke(main, ["drivers", str(src), "--score", "nps", "--n-boot", "20", "--show-small"])
-    assert "process" in shown.output and "min_n=" not in shown.output and "--min-n 30" in shown.output
+    assert "process" in shown.output and "min_n" not in shown.output and "30 times (--min-n)" in shown.output
 
 
 def test_by_segment_lists_only_drivers_the_segment_mentions(small):

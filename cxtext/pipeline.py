@@ -19,7 +19,7 @@ from . import __version__
 from .aggregate import TOPIC_POLAR_MIN, aggregate_predictions, topic_sentiment
 from .backends import get_backend
 from .backends.base import Backend, Prediction
-from .errors import ColumnError, ConfigError, format_choices
+from .errors import ColumnError, ConfigError, format_choices, option
 from .io.tables import is_missing
 from .lang import LanguageDetector, check_language
 from .schema import EMOTIONS_COLUMN, LANGUAGES, TOPICS, UNDETERMINED, output_columns
@@ -366,7 +366,7 @@ class Analyzer:
         if clash:
             raise ColumnError(
                 f"the input already has column(s) {format_choices(clash)}, which cxtext tag adds; "
-                "choose a prefix for the new columns with --prefix (prefix=), e.g. --prefix cx_"
+                "choose a prefix for the new columns, e.g. " + option("prefix='cx_'", "--prefix cx_")
             )
 
     def tag_chunk(self, frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -424,7 +424,10 @@ def _topics(detector: TopicDetector, clauses: Sequence[ClauseResult]) -> tuple[
 
 def progress_bar(total: int | None, enabled: bool):  # noqa: ANN201 - tqdm (disabled = no-op)
     """A progress bar on stderr that appears only for runs longer than two seconds."""
-    from tqdm.auto import tqdm
+    if not enabled:  # tqdm.auto warns in notebooks without ipywidgets, even for a bar never shown
+        from tqdm import tqdm
+    else:
+        from tqdm.auto import tqdm
 
     return tqdm(total=total, disable=not enabled, unit=" rows", delay=2, leave=False)
 
@@ -440,7 +443,7 @@ def resolve_text_column(frame: pd.DataFrame, text: str | None) -> str:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ColumnError(
                 f"text column {text!r} not found{hint}; the columns are {format_choices(columns)}; "
-                "pass one of them with --text (text=)"
+                f"pass one of them with {option('text=', '--text')}"
             )
         return text
     candidates = [c for c in columns if _looks_like_free_text(frame[c])]
@@ -451,7 +454,7 @@ def resolve_text_column(frame: pd.DataFrame, text: str | None) -> str:
     found = f"{len(candidates)} text-like columns ({format_choices(candidates)})" if candidates else \
         "no free-text column"
     raise ColumnError(
-        f"cannot tell which column holds the comments: found {found}; name it with --text (text=); "
+        f"cannot tell which column holds the comments: found {found}; name it with {option('text=', '--text')}; "
         f"the columns are {format_choices(columns)}"
     )
 
@@ -461,8 +464,8 @@ def _looks_like_free_text(values: pd.Series, min_words: int = 3) -> bool:
     if not sample:
         return False
     numeric = sum(_is_number(v) for v in sample)
-    if numeric > len(sample) / 2:
-        return False
+    if numeric > len(sample) / 2 or sum(any(ch.isalpha() for ch in v) for v in sample) <= len(sample) / 2:
+        return False  # ids, codes, dates, phone numbers: text without letters is not a comment
     words = sorted(len(v.split()) for v in sample)
     return words[len(words) // 2] >= min_words
 

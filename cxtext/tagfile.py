@@ -70,7 +70,7 @@ def tag_file(
     """
     started = time.perf_counter()
     analyzer.prepare()
-    if str(source) != "-" and str(output) != "-" and Path(source).resolve() == Path(output).resolve():
+    if str(source) != "-" and str(output) != "-" and os.path.realpath(source) == os.path.realpath(output):
         raise InputError("the output file is the input file; cxtext never modifies its input: choose another -o")
     reader = open_table(source, encoding=encoding, sheet=sheet)
     try:

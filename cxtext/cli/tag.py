@@ -5,7 +5,7 @@ import click
 
 from ..aggregate import TOPIC_POLAR_MIN
 from ..schema import LANGUAGES
-from ._common import UsageError, force_option, library_call, quiet_option
+from ._common import UsageError, force_option, library_call, quiet_option, table_io_options
 
 __all__ = ["tag"]
 
@@ -50,6 +50,7 @@ __all__ = ["tag"]
 @click.option("--exclude-speaker", "exclude_speakers", multiple=True, metavar="NAME",
               help="[transcripts] drop turns of this speaker (case-insensitive, regex allowed); repeatable.")
 @click.option("--speakers", metavar="FILE", help="[transcripts] CSV mapping speaker to role/participant id/demographics.")
+@table_io_options
 @force_option
 @quiet_option
 @library_call

@@ -411,12 +411,14 @@ def _topics(detector: TopicDetector, clauses: Sequence[ClauseResult]) -> tuple[
     tuple[str, ...], dict[str, list[dict[str, Any]]]
 ]:
     evidence: dict[str, list[dict[str, Any]]] = {}
+    seen: set[tuple[str, str, int, int]] = set()  # a set, not `item in list`: long comments stay linear
     for clause in clauses:
         for match in clause.matches.get(detector.column, ()):
-            items = evidence.setdefault(match.topic, [])
-            item = {"text": match.text, "start": match.start, "end": match.end}
-            if item not in items:
-                items.append(item)
+            key = (match.topic, match.text, match.start, match.end)
+            if key not in seen:
+                seen.add(key)
+                evidence.setdefault(match.topic, []).append(
+                    {"text": match.text, "start": match.start, "end": match.end})
     order = {t: i for i, t in enumerate(detector.topics)}
     topics = tuple(sorted(evidence, key=lambda t: (order.get(t, len(order)), t)))
     return topics, {t: evidence[t] for t in topics}

@@ -14,6 +14,7 @@ from cxtext.aggregate import aggregate_predictions, topic_sentiment
 from cxtext.backends.base import Prediction
 from cxtext.errors import ColumnError, ConfigError
 from cxtext.schema import CX_TOPICS, output_columns
+from cxtext.topics.base import TopicMatch
 
 
 def _p(score: float) -> Prediction:
@@ -197,3 +198,37 @@ def fake_models_session():
     analyzer = cxtext.Analyzer(backend="keywords").prepare()
     yield analyzer
     mp.undo()
+
+
+class _CountingEq(str):
+    """Evidence text that counts how often it is compared."""
+
+    calls = [0]
+
+    def __eq__(self, other):  # noqa: ANN001, ANN204
+        _CountingEq.calls[0] += 1
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+
+def test_evidence_work_grows_linearly_with_matches(fake_models, monkeypatch):
+    # comparisons counted, not seconds: collecting evidence by `item in list` compares every
+    # match with every earlier one (a 1M-character comment took minutes)
+    import cxtext.topics
+    from conftest import KeywordTopics
+
+    class CountingTopics(KeywordTopics):
+        def detect(self, texts, langs):
+            return [[TopicMatch(m.topic, m.start, m.end, _CountingEq(m.text)) for m in found]
+                    for found in super().detect(texts, langs)]
+
+    monkeypatch.setattr(cxtext.topics, "resolve_detectors", lambda **_: [CountingTopics()], raising=False)
+    analyzer = cxtext.Analyzer(backend="keywords")
+
+    def comparisons(n: int) -> int:
+        _CountingEq.calls[0] = 0
+        analyzer(" ".join(f"delivery {i} was late, but price {i} was fine," for i in range(n)))
+        return _CountingEq.calls[0]
+
+    assert comparisons(800) <= 5 * max(comparisons(200), 1)

@@ -233,6 +233,21 @@ class Analyzer:
         self.backend_ = backend
         return self
 
+    def warm_up(self) -> Analyzer:
+        """Load everything the first comments would load (language model, sentence splitters,
+        backend and topic matchers for every language), so a run's first rows come out at
+        full speed and worker processes forked afterwards share it all."""
+        self.prepare()
+        samples = {"es": "Hola. Todo bien.", "it": "Ciao. Tutto bene.", "pt": "Olá. Tudo bem.", "en": "Hi. All good."}
+        langs = [self.fixed_lang_] if self.fixed_lang_ else list(self.detector_.languages)
+        keep = self.stats_
+        try:
+            for lang in langs:
+                self.analyze([samples.get(lang, "Hi. All good.")])
+        finally:
+            self.stats_ = keep
+        return self
+
     @property
     def output_columns(self) -> list[str]:
         """Columns :meth:`tag` adds, in order (with :attr:`prefix`)."""
@@ -617,10 +632,17 @@ class _Batch:
 
 
 def progress_bar(total: int | None, enabled: bool):  # noqa: ANN201 - tqdm (disabled = no-op)
-    """A progress bar on stderr that appears only for runs longer than two seconds."""
+    """A progress bar on stderr that appears only for runs longer than two seconds.
+
+    It always shows rows per second ("850 rows/s", "12.3k rows/s"), never tqdm's inverse
+    "3.23s/rows" for slow starts.
+    """
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, disable=not enabled, unit=" rows", delay=2, leave=False)
+    fmt = ("{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} rows [{elapsed}<{remaining}, {rate_noinv_fmt}]"
+           if total else "{n_fmt} rows [{elapsed}, {rate_noinv_fmt}]")
+    return tqdm(total=total, disable=not enabled, unit=" rows", unit_scale=True, delay=2, leave=False,
+                bar_format=fmt)
 
 
 def resolve_text_column(frame: pd.DataFrame, text: str | None) -> str:

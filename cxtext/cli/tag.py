@@ -44,7 +44,10 @@ __all__ = ["tag"]
 @click.option("--encoding", metavar="NAME", help="Encoding of a CSV/TSV input (default: detect UTF-8, else cp1252/latin-1).")
 @click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx input (default: the first).")
 @click.option("--chunk-size", default=5000, show_default=True, type=click.IntRange(1),
-              help="Rows read, tagged and written at a time.")
+              help="Most rows read, tagged and written at a time (fewer when comments are long).")
+@click.option("--jobs", "-j", default=0, type=click.IntRange(0), metavar="N",
+              help="Processes that tag: 0 = all cores (default), 1 = this process only. "
+                   "The output is the same whatever N is.")
 @click.option("--unit", default="turn", show_default=True, type=click.Choice(["turn", "cue", "sentence"]),
               help="[transcripts] one row per speaker turn, per cue, or per sentence.")
 @click.option("--exclude-speaker", "exclude_speakers", multiple=True, metavar="NAME",
@@ -57,7 +60,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         languages: str, backend: str, codebooks: tuple[str, ...], topic_model: str | None,
         topic_combine: str, zero_shot: bool, sentiment_model: str | None, emotion_model: str | None,
         label_map: str | None, batch_size: int | None, device: str | None, topic_polar_min: float, prefix: str,
-        encoding: str | None, sheet: str | None, chunk_size: int, unit: str,
+        encoding: str | None, sheet: str | None, chunk_size: int, jobs: int, unit: str,
         exclude_speakers: tuple[str, ...], speakers: str | None, force: bool, quiet: bool) -> None:
     """Tag comments with language, sentiment, emotions and CX topics.
 
@@ -69,6 +72,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
     \b
     Examples:
       cxtext tag comments.csv --text comment -o tagged.csv
+      cxtext tag big.parquet --text comment --jobs 2 -o tagged.parquet
       cxtext tag comments.xlsx --text "¿Por qué?" -o tagged.parquet
       cxtext tag survey.csv --text comment --lang es --codebook default --codebook journey -o out.csv
       cat comments.csv | cxtext tag - --text comment -o - > tagged.csv
@@ -104,7 +108,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         if len(inputs) > 1:
             raise UsageError(f"cxtext tag reads one table at a time, got {len(inputs)}; run it once per file")
         summary = tag_file(inputs[0], output, analyzer, text=text, force=force, encoding=encoding,
-                           sheet=sheet, chunk_size=chunk_size, progress=progress)
+                           sheet=sheet, chunk_size=chunk_size, progress=progress, jobs=jobs)
     if not quiet and output != "-":
         click.echo(f"Tagged {summary.rows:,} rows (column {summary.text_column!r}) in {summary.seconds:.1f} s "
                    f"-> {summary.output}", err=True)

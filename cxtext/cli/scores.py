@@ -19,12 +19,15 @@ from ._common import force_option, library_call, print_table, quiet_option, warn
 @click.option("--ces-scale", metavar="N|LOW-HIGH", help="Numeric CES scale (default: CES read as labels).")
 @click.option("--ces-direction", type=click.Choice(["higher_is_easier", "lower_is_easier"]), help="Needed with --ces-scale.")
 @click.option("-o", "--output", metavar="FILE", help="Write the table (.csv, .tsv or .json).")
+@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]),
+              help="dask: FILE is a folder or glob of parts, counted on a Dask cluster (needs cxtext[dask]).")
+@click.option("--scheduler", metavar="ADDRESS", help="[dask] scheduler address (default: a local cluster).")
 @force_option
 @quiet_option
 @library_call
 def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | None, by: str | None,
            nps_scale: str, csat_scale: str, csat_top_box: int, ces_scale: str | None, ces_direction: str | None,
-           output: str | None, force: bool, quiet: bool) -> None:
+           output: str | None, engine: str, scheduler: str | None, force: bool, quiet: bool) -> None:
     """NPS, CSAT and CES of FILE with 95% intervals (overall, and per segment with --by).
 
     Invalid answers (out of range, not a number, unknown CES label) are left out and counted
@@ -35,15 +38,21 @@ def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | 
       cxtext scores survey.csv --nps nps
       cxtext scores survey.csv --nps nps --csat csat --ces ces --by channel -o scores.csv
       cxtext scores survey.csv --ces effort --ces-scale 7 --ces-direction higher_is_easier
+      cxtext scores tagged/ --nps score --engine dask --scheduler tcp://HOST:8786 -o s.csv
     """
     from ..drivers import read_tagged
     from ..scores import score_table
 
-    table = read_tagged(file)
+    options = dict(nps=nps_col, csat=csat_col, ces=ces_col, by=by, nps_scale=nps_scale, csat_scale=csat_scale,
+                   csat_top_box=csat_top_box, ces_scale=ces_scale, ces_direction=ces_direction)
     with warnings_shown_unless(quiet):
-        result = score_table(table, nps=nps_col, csat=csat_col, ces=ces_col, by=by, nps_scale=nps_scale,
-                             csat_scale=csat_scale, csat_top_box=csat_top_box, ces_scale=ces_scale,
-                             ces_direction=ces_direction)
+        if engine == "dask":
+            from .. import dask as cxdask
+
+            with cxdask.client(scheduler):
+                result = cxdask.scores(cxdask.read_table(file), **options)
+        else:
+            result = score_table(read_tagged(file), **options)
     if output:
         write_frame(result, output, force)
     if not quiet or not output:

@@ -235,3 +235,26 @@ def test_a_worker_that_dies_fails_the_run_cleanly(fake_models, tmp_path):
     assert result.exit_code == 2
     assert "a worker process died while tagging rows 301-311" in result.output
     assert not out.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_help_imports_nothing_heavy():
+    # modules imported, not seconds: `cxtext --help` must not load pandas, numpy or spaCy
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from cxtext.cli import main; "
+            "CliRunner().invoke(main, ['--help']); "
+            "print(sorted(m for m in ('pandas', 'numpy', 'spacy', 'pyarrow', 'cxtext.pipeline') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_short_help_of_the_group_matches_each_command():
+    import click
+
+    from cxtext.cli import COMMANDS, SHORT_HELP
+
+    ctx = click.Context(main)
+    assert sorted(SHORT_HELP) == sorted(COMMANDS)
+    for name in COMMANDS:
+        assert SHORT_HELP[name] == main.get_command(ctx, name).get_short_help_str(limit=45), name

@@ -48,8 +48,22 @@ def analyzer_params(analyzer: Analyzer) -> dict[str, Any]:
     return {name: getattr(analyzer, name) for name in names}
 
 
-def _init_spawned(params: dict[str, Any]) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the process that started it is gone (killed with SIGKILL, say)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="cxtext-parent-watch").start()
+
+
+def _init_spawned(params: dict[str, Any], parent: int) -> None:
     global _WORKER
+    _exit_with_parent(parent)
     _WORKER = Analyzer(**params).prepare()
 
 
@@ -78,10 +92,11 @@ def tag_in_order(analyzer: Analyzer, chunks: Iterable[pd.DataFrame], column: str
 
     if "fork" in multiprocessing.get_all_start_methods():
         _WORKER = analyzer  # inherited by the forked workers, models loaded
-        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_exit_with_parent, initargs=(os.getpid(),))
     else:  # pragma: no cover - macOS/Windows
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_spawned, initargs=(analyzer_params(analyzer),))
+                                   initializer=_init_spawned, initargs=(analyzer_params(analyzer), os.getpid()))
     pending: deque[Any] = deque()
     rows = 0
     try:

@@ -258,3 +258,26 @@ def test_short_help_of_the_group_matches_each_command():
     assert sorted(SHORT_HELP) == sorted(COMMANDS)
     for name in COMMANDS:
         assert SHORT_HELP[name] == main.get_command(ctx, name).get_short_help_str(limit=45), name
+
+
+@pytest.mark.slow
+def test_workers_end_when_the_parent_is_killed(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "in.csv"
+    write_table(pd.DataFrame({"comment": ["The delivery was late. Nobody called me back!"] * 3000}), source)
+    proc = subprocess.Popen([sys.executable, "-m", "cxtext", "tag", str(source), "--text", "comment", "-o", "-",
+                             "-q", "--jobs", "2", "--chunk-size", "50"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    proc.stdout.readline()
+    proc.stdout.readline()
+    workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    proc.kill()
+    proc.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(os.path.exists(f"/proc/{w}") for w in workers):
+        time.sleep(0.2)
+    assert workers and not any(os.path.exists(f"/proc/{w}") for w in workers)

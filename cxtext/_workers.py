@@ -23,6 +23,10 @@ from .pipeline import Analyzer, TagStats
 __all__ = ["available_cores", "resolve_jobs", "tag_in_order"]
 
 _WORKER: Analyzer | None = None
+#: backends that run torch, which spreads one process over every core itself: one process
+_OWN_THREADS = frozenset({"transformers"})
+#: backends whose native thread pools must not be forked once used: workers are spawned
+_SPAWN = frozenset({"accurate"})
 
 
 def available_cores() -> int:
@@ -90,11 +94,14 @@ def tag_in_order(analyzer: Analyzer, chunks: Iterable[pd.DataFrame], column: str
     global _WORKER
     from concurrent.futures import ProcessPoolExecutor
 
-    if "fork" in multiprocessing.get_all_start_methods():
+    if analyzer.backend in _OWN_THREADS:  # torch already uses every core, and forking it deadlocks
+        yield from tag_in_order(analyzer, chunks, column, 1, stats)
+        return
+    if "fork" in multiprocessing.get_all_start_methods() and analyzer.backend not in _SPAWN:
         _WORKER = analyzer  # inherited by the forked workers, models loaded
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_exit_with_parent, initargs=(os.getpid(),))
-    else:  # pragma: no cover - macOS/Windows
+    else:  # accurate, or no fork (macOS/Windows): workers load the models themselves
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_spawned, initargs=(analyzer_params(analyzer), os.getpid()))
     pending: deque[Any] = deque()

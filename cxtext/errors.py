@@ -21,6 +21,7 @@ __all__ = [
     "ConfigError",
     "MissingDependencyError",
     "ModelError",
+    "WorkerError",
     "CxtextWarning",
     "EncodingFallbackWarning",
     "SmallSampleWarning",
@@ -130,6 +131,10 @@ class MissingDependencyError(CxtextError, ImportError):
 
 class ModelError(CxtextError, ValueError):
     """A model cannot be loaded or does not fit the cxtext output contract."""
+
+
+class WorkerError(CxtextError, RuntimeError):
+    """A worker process (``--jobs``, Dask) died or could not be reached; nothing was written."""
 
 
 class CxtextWarning(UserWarning):

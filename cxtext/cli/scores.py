@@ -36,13 +36,16 @@ __all__ = ["scores"]
                    "(.csv .tsv .xlsx .parquet .jsonl).")
 @input_file_options
 @table_io_options
+@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]),
+              help="dask: FILE is a folder or glob of parts, counted on a Dask cluster (needs cxtext[dask]).")
+@click.option("--scheduler", metavar="ADDRESS", help="[dask] scheduler address (default: a local cluster).")
 @force_option
 @quiet_option
 @library_call
 def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | None, by: str | None,
            nps_scale: str, csat_scale: str, csat_top_box: int, ces_scale: str | None, ces_direction: str | None,
-           output: str | None, issues: str | None, encoding: str | None, sheet: str | None, force: bool,
-           quiet: bool) -> None:
+           output: str | None, issues: str | None, encoding: str | None, sheet: str | None, engine: str,
+           scheduler: str | None, force: bool, quiet: bool) -> None:
     """NPS, CSAT and CES of FILE with 95% intervals (overall, and per segment with --by).
 
     Invalid answers (out of range, not a number, unknown CES label) are left out and counted
@@ -56,6 +59,7 @@ def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | 
       cxtext scores survey.csv --nps nps --csat csat --ces ces --by channel -o scores.csv
       cxtext scores survey.csv --ces effort --ces-scale 7 --ces-direction higher_is_easier
       cxtext scores export.csv --sep ";" --header-row 3 --nps nps --issues bad_scores.xlsx
+      cxtext scores tagged/ --nps score --engine dask --scheduler tcp://HOST:8786 -o s.csv
     """
     from ..drivers import read_tagged
     from ..io import check_output_path, write_table
@@ -64,17 +68,27 @@ def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | 
     check_frame_output(output, force)
     if issues:
         check_output_path(issues, force)
-    table = read_tagged(file, encoding=encoding, sheet=sheet)
     options = {"nps_scale": nps_scale, "csat_scale": csat_scale, "csat_top_box": csat_top_box,
                "ces_scale": ces_scale, "ces_direction": ces_direction}
-    with warnings_shown_unless(quiet):
-        result = score_table(table, nps=nps_col, csat=csat_col, ces=ces_col, by=by, **options)
+    columns = {"nps": nps_col, "csat": csat_col, "ces": ces_col}
+    if engine == "dask":
+        if issues:
+            raise click.UsageError("--issues writes every row, which --engine dask does not bring back; "
+                                   "run without --engine dask (or write the tagged parts with cxtext tag)")
+        from .. import dask as cxdask
+
+        with warnings_shown_unless(quiet), cxdask.client(scheduler):
+            result = cxdask.scores(cxdask.read_table(file), by=by, **columns, **options)
+    else:
+        table = read_tagged(file, encoding=encoding, sheet=sheet)
+        with warnings_shown_unless(quiet):
+            result = score_table(table, by=by, **columns, **options)
     if issues:
         import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the same counts were just shown
-            checked = validate_scores(table, nps=nps_col, csat=csat_col, ces=ces_col, **options)
+            checked = validate_scores(table, **columns, **options)
         write_table(checked, issues, force=force)
         if not quiet:
             bad = int(checked["score_issue"].ne("").sum())

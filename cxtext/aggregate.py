@@ -2,13 +2,20 @@
 
 The rules (also in the README):
 
-* **Comment sentiment.** One clause: its prediction as is. Several clauses: the score is a
+* **Clauses to a sentence.** One clause: its prediction as is. Several clauses: the score is a
   weighted mean of clause scores where each clause weighs by its own strength
   (``|score| + 0.05``, so a neutral greeting does not dilute a clear complaint) and negative
   clauses weigh 1.5 times more (customers' complaints outweigh polite praise; "great product
   but the delivery was a nightmare" is negative overall). The label is neutral only when every
   clause is neutral; otherwise it is the sign of that score (a tie goes to negative). So a
   comment with a strongly negative and a positive sentence never comes out neutral by averaging.
+* **Comment sentiment follows the verdict** (:func:`comment_prediction`). A comment of several
+  clauses is also read whole by the backend, whose models learned from whole customer comments
+  (a five-star review with one "only downside: the price" is positive; "I need you to be a
+  better airline!!" is not praise). Its sentiment probabilities are mixed with the clauses'
+  aggregate, the whole reading weighing :data:`VERDICT_WEIGHT`; the label is the most probable
+  one and the score P(positive) - P(negative) of the mix. Topic sentiment still comes from the
+  clauses (the "price" clause is negative).
 * **Comment emotions.** The union of the clauses' emotions, each label's probability being its
   maximum over clauses; when more than three labels pass, only the three most probable are
   kept (:data:`MAX_EMOTIONS`): a comment rarely voices more, and the per-label thresholds are
@@ -30,7 +37,8 @@ from dataclasses import replace
 from .backends.base import Prediction
 from .schema import EMOTIONS, SENTIMENTS
 
-__all__ = ["aggregate_predictions", "topic_sentiment", "NEGATIVITY_WEIGHT", "MAX_EMOTIONS", "TOPIC_POLAR_MIN"]
+__all__ = ["aggregate_predictions", "comment_prediction", "topic_sentiment", "NEGATIVITY_WEIGHT",
+           "MAX_EMOTIONS", "TOPIC_POLAR_MIN", "VERDICT_WEIGHT"]
 
 #: How much more a negative clause weighs than a positive one of the same strength.
 NEGATIVITY_WEIGHT = 1.5
@@ -43,6 +51,9 @@ MAX_EMOTIONS = 3
 #: 0.788 at 0.1, 0.785 at 0.15, 0.781 at 0.2 and 0.712 with no leaning; 0.15 is the largest
 #: value within 0.005 of the best.
 TOPIC_POLAR_MIN = 0.15
+#: Weight of the whole-comment reading in a multi-clause comment's sentiment (see
+#: :func:`comment_prediction`).
+VERDICT_WEIGHT = 0.5
 
 _NEUTRAL = Prediction("neutral", 0.0, {"negative": 0.0, "neutral": 1.0, "positive": 0.0}, (),
                       dict.fromkeys(EMOTIONS, 0.0))
@@ -85,6 +96,35 @@ def aggregate_predictions(predictions: Sequence[Prediction]) -> Prediction:
     present = {e for p in predictions for e in p.emotions}
     emotions = _strongest(tuple(e for e in EMOTIONS if e in present), emotion_proba)
     return Prediction(label, max(-1.0, min(1.0, score)), proba, emotions, emotion_proba)
+
+
+def comment_prediction(clauses: Sequence[Prediction], whole: Prediction | None,
+                       weight: float = VERDICT_WEIGHT) -> Prediction:
+    """A comment's prediction from its clauses' and (for several clauses) its whole reading.
+
+    Args:
+        clauses: one prediction per clause.
+        whole: the backend's prediction of the whole comment, or ``None`` (one clause, or not
+            computed): then the clauses' aggregate as is.
+        weight: the whole reading's weight in the sentiment probabilities, 0 to 1.
+
+    Example:
+        >>> praise = Prediction("positive", 0.9, {"positive": 0.95, "neutral": 0.05, "negative": 0.0})
+        >>> price = Prediction("negative", -0.8, {"positive": 0.05, "neutral": 0.1, "negative": 0.85})
+        >>> review = Prediction("positive", 0.7, {"positive": 0.8, "neutral": 0.1, "negative": 0.1})
+        >>> comment_prediction([praise, price], None).sentiment
+        'negative'
+        >>> comment_prediction([praise, price], review, weight=0.6).sentiment
+        'positive'
+    """
+    combined = aggregate_predictions(clauses)
+    if whole is None or len(clauses) < 2 or not weight:
+        return combined
+    proba = {label: (1.0 - weight) * combined.sentiment_proba.get(label, 0.0)
+             + weight * whole.sentiment_proba.get(label, 0.0) for label in SENTIMENTS}
+    label = max(SENTIMENTS, key=lambda s: (proba[s], s == "neutral"))
+    score = max(-1.0, min(1.0, proba["positive"] - proba["negative"]))
+    return replace(combined, sentiment=label, score=score, sentiment_proba=proba)
 
 
 def _strongest(emotions: tuple[str, ...], proba: dict[str, float]) -> tuple[str, ...]:

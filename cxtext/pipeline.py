@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .aggregate import TOPIC_POLAR_MIN, aggregate_predictions, topic_sentiment
+from .aggregate import TOPIC_POLAR_MIN, VERDICT_WEIGHT, aggregate_predictions, comment_prediction, topic_sentiment
 from .backends import get_backend
 from .backends.base import Backend, Prediction
 from .errors import ColumnError, ConfigError, CxtextError, CxtextWarning, format_choices, option
@@ -26,6 +26,8 @@ from .lang import DETECTED, FALLBACK, FORCED, LanguageDetector, check_language
 from .schema import EMOTIONS_COLUMN, LANGUAGES, TOPICS, UNDETERMINED, output_columns
 from .segment import Span, split_comments
 from .topics.base import TopicDetector, TopicMatch
+from .topics.contextual import in_context
+from .topics.matcher import CodebookDetector
 
 __all__ = ["Analyzer", "CommentResult", "SentenceResult", "ClauseResult", "tag", "LIST_COLUMNS"]
 
@@ -158,6 +160,13 @@ class Analyzer:
         topic_polar_min: a clause that mentions a topic and that the model calls neutral counts
             as positive/negative for ``sentiment_<topic>`` when that probability reaches this
             (see :data:`cxtext.aggregate.TOPIC_POLAR_MIN`); ``None`` keeps the model's label.
+        topic_context: let the backend's topic model confirm, drop or add the codebook's CX
+            topics clause by clause (:mod:`cxtext.topics.contextual`); ``False`` keeps the
+            codebook's word matches as they are. Applies to a codebook in the ``topics`` column,
+            not to a trained or zero-shot topic model.
+        verdict_weight: weight of the backend's reading of a whole multi-clause comment in its
+            sentiment, against the clauses' aggregate (see
+            :func:`cxtext.aggregate.comment_prediction`); 0 = the clauses alone.
 
     Example:
         >>> analyzer = Analyzer(languages=["es", "pt"])  # doctest: +SKIP
@@ -181,6 +190,8 @@ class Analyzer:
         prefix: str = "",
         cache_size: int = 20_000,
         topic_polar_min: float | None = TOPIC_POLAR_MIN,
+        topic_context: bool = True,
+        verdict_weight: float = VERDICT_WEIGHT,
     ) -> None:
         self.languages = languages
         self.lang = lang
@@ -195,12 +206,17 @@ class Analyzer:
         self.prefix = prefix
         self.cache_size = cache_size
         self.topic_polar_min = topic_polar_min
+        self.topic_context = topic_context
+        self.verdict_weight = verdict_weight
 
     # -- set-up -----------------------------------------------------------------------
     def prepare(self) -> Analyzer:
         """Validate options and load the backend and topic detectors (done on first use)."""
         if getattr(self, "backend_", None) is not None:
             return self
+        if not 0.0 <= float(self.verdict_weight) <= 1.0:
+            raise ConfigError(f"verdict_weight={self.verdict_weight!r} must be between 0 and 1 "
+                              f"(default {VERDICT_WEIGHT}; 0 = the clauses alone)")
         if self.topic_polar_min is not None and not 0.0 <= float(self.topic_polar_min) <= 1.0:
             raise ConfigError(f"topic_polar_min={self.topic_polar_min!r} must be between 0 and 1 "
                               f"(default {TOPIC_POLAR_MIN}; None or 1 keeps the model's neutral)")
@@ -229,9 +245,17 @@ class Analyzer:
         self.detector_ = LanguageDetector([fixed] if self.fixed_lang_ else languages, default)
         self.topic_detectors_: list[TopicDetector] = list(detectors)
         self.cache_: OrderedDict[tuple[str, str], _Cached] = OrderedDict()
+        self.verdicts_: OrderedDict[tuple[str, str], Prediction] = OrderedDict()
         self.stats_ = TagStats()
+        self.topic_rule_ = self._topic_rule(backend, self.topic_detectors_[0])
         self.backend_ = backend
         return self
+
+    def _topic_rule(self, backend: Backend, main: TopicDetector) -> dict[str, tuple[float, float]]:
+        """The backend's topic rule for the main codebook's CX topics (empty: matches stand)."""
+        if not self.topic_context or not isinstance(main, CodebookDetector):
+            return {}
+        return {t: r for t, r in backend.topic_rule().items() if t in main.top_level_topics}
 
     def warm_up(self) -> Analyzer:
         """Load everything the first comments would load (language model, sentence splitters,
@@ -271,6 +295,8 @@ class Analyzer:
         for detector in self.topic_detectors_:
             info.update({f"{detector.column}.{k}": v for k, v in detector.describe().items()})
         info["topic_polar_min"] = "off" if self.topic_polar_min is None else f"{float(self.topic_polar_min):g}"
+        info["topic_context"] = "on" if self.topic_rule_ else "off"
+        info["verdict_weight"] = f"{float(self.verdict_weight):g}"
         return info
 
     # -- analysis ---------------------------------------------------------------------
@@ -317,6 +343,10 @@ class Analyzer:
         for key in broken:
             for i in keys[key]:
                 failed.setdefault(i, broken[key])
+        if self.verdict_weight:
+            self._fill_verdicts(_whole_key(texts[i], lang, [c for s in sentences for c in s])
+                                for i, (sentences, lang) in enumerate(zip(splits, analysis_langs))
+                                if i not in failed)
         stats.rows += len(texts)
         stats.add_failures(failed.values())
         return _Batch(texts, languages, analysis_langs, splits, set(failed))
@@ -352,11 +382,35 @@ class Analyzer:
             cache.popitem(last=False)
         return broken
 
+    def _fill_verdicts(self, keys: Iterable[tuple[str, str] | None]) -> None:
+        """The backend's prediction of every comment with several clauses, read as a whole (its
+        verdict; see :func:`cxtext.aggregate.comment_prediction`). A comment whose whole text
+        makes the backend raise keeps the clauses' aggregate."""
+        cache = self.verdicts_
+        needed = [k for k in dict.fromkeys(keys) if k is not None]
+        missing = []
+        for key in needed:
+            if key in cache:
+                cache.move_to_end(key)
+            else:
+                missing.append(key)
+        for start in range(0, len(missing), _CHUNK):
+            batch = missing[start:start + _CHUNK]
+            failed: dict[int, BaseException] = {}
+            results = _isolating(lambda ks: self.backend_.analyze([k[0] for k in ks], [k[1] for k in ks]),
+                                 batch, failed)
+            cache.update((key, result) for i, (key, result) in enumerate(zip(batch, results)) if i not in failed)
+        while len(cache) > max(self.cache_size, len(needed)):
+            cache.popitem(last=False)
+
     def _analyze_clauses(self, keys: Sequence[tuple[str, str]]) -> list[_Cached]:
         texts = [k[0] for k in keys]
         langs = [k[1] for k in keys]
         predictions = self.backend_.analyze(texts, langs)
         matches = [detector.detect(texts, langs) for detector in self.topic_detectors_]
+        if self.topic_rule_:
+            matches[0] = [in_context(t, m, p.topic_proba, self.topic_rule_)
+                          for t, m, p in zip(texts, matches[0], predictions)]
         return [(predictions[i], tuple(tuple(m[i]) for m in matches)) for i in range(len(keys))]
 
     def _result(self, text: str, language: str, lang: str, sentences: list[list[Span]]) -> CommentResult:
@@ -379,7 +433,7 @@ class Analyzer:
                 SentenceResult(text[first.start:last.end], first.start, last.end,
                                sentence_prediction, tuple(clause_results))
             )
-        found = self._comment_tags(lang, [c for s in sentences for c in s])
+        found = self._comment_tags(text, lang, [c for s in sentences for c in s])
         if found is None:
             return CommentResult(text, language, aggregate_predictions([]), (), (), {}, {}, {}, empty=True)
         prediction, (topics, evidence), sentiments, extras = found
@@ -391,14 +445,15 @@ class Analyzer:
         return CommentResult(text, language, aggregate_predictions([]), (), (), {}, {},
                              {d.column: ((), {}) for d in extra}, empty=True, failed=True)
 
-    def _comment_tags(self, lang: str, clauses: list[Span]):  # noqa: ANN202 - see below
+    def _comment_tags(self, text: str, lang: str, clauses: list[Span]):  # noqa: ANN202 - see below
         """Comment prediction, (topics, evidence), topic sentiments and extra columns of the
         clauses of one comment (from the cache); ``None`` when there is no clause."""
         if not clauses:
             return None
         cache = self.cache_
         cached = [cache[(clause.text, lang)] for clause in clauses]
-        prediction = aggregate_predictions([c[0] for c in cached])
+        whole = self.verdicts_.get(_whole_key(text, lang, clauses)) if self.verdict_weight else None
+        prediction = comment_prediction([c[0] for c in cached], whole, self.verdict_weight)
         main, *extra = self.topic_detectors_
         per_topic: dict[str, list[Prediction]] = {}
         for pred, matches in cached:
@@ -480,7 +535,8 @@ class Analyzer:
         language = batch.languages[i]
         found = None
         if i not in batch.failed:
-            found = self._comment_tags(batch.analysis_langs[i], [c for s in batch.splits[i] for c in s])
+            found = self._comment_tags(batch.texts[i], batch.analysis_langs[i],
+                                       [c for s in batch.splits[i] for c in s])
         if found is None:
             return [language, "", math.nan, [], [], "{}"] + [""] * len(main.top_level_topics) + \
                 [x for _ in extra for x in ([], "{}")]
@@ -517,6 +573,13 @@ class Analyzer:
         """Tag a stream of chunks lazily (memory stays flat)."""
         for chunk in chunks:
             yield self.tag_chunk(chunk, text)
+
+
+def _whole_key(text: str, lang: str, clauses: Sequence[Span]) -> tuple[str, str] | None:
+    """Cache key of a comment's whole text (first to last clause), or ``None`` for one clause."""
+    if len(clauses) < 2:
+        return None
+    return text[clauses[0].start:clauses[-1].end], lang
 
 
 def _topics(detector: TopicDetector, pieces: Iterable[tuple[int, Sequence[TopicMatch]]]) -> tuple[

@@ -38,7 +38,7 @@ class KeywordBackend(Backend):
         out = []
         for text in texts:
             pos, neg = len(_POSITIVE.findall(text)), len(_NEGATIVE.findall(text))
-            score = max(-1.0, min(1.0, 0.6 * (pos - neg)))
+            score = max(-1.0, min(1.0, 0.6 * (pos - 1.5 * neg)))  # a complaint outweighs a praise
             label = "positive" if score > 0 else "negative" if score < 0 else "neutral"
             proba = {"negative": float(score < 0), "neutral": float(score == 0), "positive": float(score > 0)}
             emotions = ("joy",) if score > 0 else ("anger",) if score < 0 else ()

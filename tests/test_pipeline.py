@@ -79,7 +79,7 @@ def test_analyzer_topic_polar_min_option(fake_models):
         cxtext.Analyzer(topic_polar_min=1.5).prepare()
 
 def test_great_product_awful_delivery(fake_models):
-    analyzer = cxtext.Analyzer(**fake_models)
+    analyzer = cxtext.Analyzer(verdict_weight=0, **fake_models)  # the clauses' aggregate alone
     result = analyzer("The product is great but the delivery was a nightmare")
     assert result.language == "en"
     assert result.topic_sentiment == {"product": "positive", "process": "negative"}
@@ -101,9 +101,22 @@ def test_evidence_offsets_point_into_the_comment(fake_models):
 
 def test_unique_clauses_are_analysed_once(fake_models):
     analyzer = cxtext.Analyzer(**fake_models)
-    analyzer.analyze(["Great product.", "Great product.", "Great product. Bad delivery."])
+    analyzer.analyze(["Great product.", "Great product.", "Great product. Bad delivery.",
+                      "Great product. Bad delivery."])
     analyzed = [t for call in analyzer.backend_.calls for t in call]
-    assert sorted(analyzed) == ["Bad delivery.", "Great product."]
+    # each clause once, and each comment of several clauses once as a whole (its verdict)
+    assert sorted(analyzed) == ["Bad delivery.", "Great product.", "Great product. Bad delivery."]
+
+
+def test_verdict_of_the_whole_comment_is_mixed_with_the_clauses(fake_models):
+    text = "Great room, great staff, great food, lovely view. Bad parking."
+    clauses_only = cxtext.Analyzer(verdict_weight=0, **fake_models)(text)
+    with_verdict = cxtext.Analyzer(verdict_weight=0.6, **fake_models)(text)
+    assert clauses_only.sentiment == "negative"  # the complaint outweighs in the aggregate
+    assert with_verdict.sentiment == "positive"  # the whole review reads positive
+    assert with_verdict.topic_sentiment == clauses_only.topic_sentiment
+    with pytest.raises(ConfigError, match="verdict_weight"):
+        cxtext.Analyzer(verdict_weight=2, **fake_models).prepare()
 
 
 def test_small_cache_never_drops_what_the_batch_needs(fake_models):

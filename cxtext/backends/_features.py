@@ -471,3 +471,57 @@ class TokenHasher:
         norms[norms == 0] = 1.0
         X.data /= np.repeat(norms, row_nnz)
         return X
+
+
+class StaticVectors:
+    """Static word vectors pooled per text: ``[mean of plain words | mean of negated words]``.
+
+    The vectors are distilled from the ``accurate`` backend's fine-tuned encoder (each
+    vocabulary word embedded alone, then reduced by PCA; see ``models/recipes/train_fast.py``),
+    so the linear ``fast`` model gets what the encoder knows about words it never saw in its
+    training data. Keys are :func:`normalize`-d words; a token ``n:word`` (inside a negation
+    scope) is pooled into the second half. Unknown words add nothing.
+
+    Args:
+        words: the vocabulary (normalised words), in row order.
+        vectors: ``(len(words), dim)`` matrix.
+
+    Example:
+        >>> sv = StaticVectors(["bueno", "malo"], np.array([[1.0, 0.0], [0.0, 1.0]]))
+        >>> sv.transform([["muy", "bueno"], ["n:bueno"], []]).tolist()
+        [[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]]
+    """
+
+    def __init__(self, words: Sequence[str], vectors: np.ndarray) -> None:
+        self.index = {w: i for i, w in enumerate(words)}
+        self.vectors = np.asarray(vectors, dtype=np.float32)
+        self.dim = self.vectors.shape[1]
+
+    def transform(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
+        """``(len(tokens), 2 * dim)`` float32: pooled plain and negated word vectors."""
+        from scipy import sparse
+
+        index, n_words = self.index, len(self.index)
+        rows, cols = [], []
+        for i, toks in enumerate(tokens):
+            for tok in toks:
+                if tok.startswith("n:"):
+                    j = index.get(tok[2:])
+                    if j is not None:
+                        rows.append(i)
+                        cols.append(j + n_words)
+                else:
+                    j = index.get(tok)
+                    if j is not None:
+                        rows.append(i)
+                        cols.append(j)
+        counts = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                                   shape=(len(tokens), 2 * n_words))
+        plain, negated = counts[:, :n_words], counts[:, n_words:]
+        out = np.zeros((len(tokens), 2 * self.dim), dtype=np.float32)
+        for part, block in ((plain, slice(0, self.dim)), (negated, slice(self.dim, None))):
+            total = np.asarray(part.sum(axis=1)).ravel()
+            pooled = part @ self.vectors
+            nonzero = total > 0
+            out[nonzero, block] = pooled[nonzero] / total[nonzero, None]
+        return out

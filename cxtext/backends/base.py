@@ -21,6 +21,10 @@ class Prediction:
         emotions: Plutchik-8 labels whose probability passed the backend's per-label threshold,
             in the order of :data:`cxtext.schema.EMOTIONS`; empty means no clear emotion.
         emotion_proba: probability per Plutchik-8 label.
+        topic_proba: probability that the text talks about each CX topic (keys:
+            :data:`cxtext.schema.CX_TOPICS`), from a backend with a topic model; empty otherwise.
+            The pipeline uses it to confirm or drop the codebook's matches in context and to add
+            topics the codebook's words missed (:mod:`cxtext.topics.contextual`).
     """
 
     sentiment: str
@@ -28,6 +32,7 @@ class Prediction:
     sentiment_proba: dict[str, float] = field(default_factory=dict)
     emotions: tuple[str, ...] = ()
     emotion_proba: dict[str, float] = field(default_factory=dict)
+    topic_proba: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.sentiment not in SENTIMENTS:
@@ -73,3 +78,12 @@ class Backend(ABC):
     def describe(self) -> dict[str, str]:
         """Name and versions of the models in use, stamped into outputs and reports."""
         return {"backend": self.name}
+
+    def topic_rule(self) -> dict[str, tuple[float, float]]:
+        """How to read :attr:`Prediction.topic_proba`: topic -> ``(keep, add)`` thresholds.
+
+        A codebook match of a topic is kept when its probability reaches ``keep``; a topic the
+        codebook did not find is added when it reaches ``add``. Empty (the default) = the
+        backend has no topic model and the codebook's matches stand as they are.
+        """
+        return {}

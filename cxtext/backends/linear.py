@@ -25,7 +25,7 @@ from importlib import resources
 import numpy as np
 
 from ..errors import ModelError
-from ..schema import EMOTIONS, LANGUAGES, SENTIMENTS
+from ..schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
 from .base import Backend, Prediction
 from ._features import CUE_NAMES, TextFeatures, TokenHasher
 from .lexicon import _check
@@ -34,6 +34,7 @@ __all__ = ["FastBackend", "LinearModels", "design_matrix"]
 
 SENTIMENT_FILE = "fast_sentiment"
 EMOTION_FILE = "fast_emotion"
+TOPIC_FILE = "fast_topics"
 
 
 def design_matrix(hashed, cues: np.ndarray, cue_scale: np.ndarray, extra: np.ndarray | None = None):
@@ -67,6 +68,9 @@ class LinearModels:
         lang_thresholds: {lang: (8,)} thresholds per language where the model has them
             (chosen on dev; see ``models/fast_emotion.md``); other languages use ``thresholds``.
         sent_coef: {lang: (3, n_columns + 8)} sentiment weights; ``sent_intercept`` {lang: (3,)}.
+        topic_coef: (6, n_columns) CX-topic weights over the same columns (``topic_intercept``
+            (6,)), or ``None`` for models without a topic head; its ``(keep, add)`` thresholds
+            are ``meta["topics"]["rule"]``.
     """
 
     meta: dict
@@ -76,6 +80,8 @@ class LinearModels:
     sent_coef: dict[str, np.ndarray]
     sent_intercept: dict[str, np.ndarray]
     lang_thresholds: dict[str, np.ndarray] | None = None
+    topic_coef: np.ndarray | None = None
+    topic_intercept: np.ndarray | None = None
 
     def thresholds_for(self, lang: str) -> np.ndarray:
         """The (8,) emotion thresholds used for texts in ``lang``."""
@@ -92,6 +98,11 @@ class LinearModels:
                 sent = dict(np.load(fh))
             with (base / f"{EMOTION_FILE}.npz").open("rb") as fh:
                 emo = dict(np.load(fh))
+            topic_meta, topics = None, None
+            if (base / f"{TOPIC_FILE}.npz").is_file():
+                topic_meta = json.loads((base / f"{TOPIC_FILE}.json").read_text(encoding="utf-8"))
+                with (base / f"{TOPIC_FILE}.npz").open("rb") as fh:
+                    topics = dict(np.load(fh))
         except (FileNotFoundError, OSError, ValueError) as exc:
             raise ModelError(
                 f"cannot load the fast models from package {package!r} ({exc}); reinstall cxtext "
@@ -103,9 +114,14 @@ class LinearModels:
                 f"({sent_meta.get('hasher')} vs {emo_meta.get('hasher')}); retrain both with "
                 "models/recipes/train_fast.py"
             )
+        if topic_meta is not None and topic_meta.get("hasher") != sent_meta.get("hasher"):
+            raise ModelError(
+                f"{TOPIC_FILE} was trained with other hashing settings than {SENTIMENT_FILE}; retrain "
+                "them together with models/recipes/train_fast.py"
+            )
         langs = sent_meta["languages"]
         return cls(
-            meta={"sentiment": sent_meta, "emotion": emo_meta},
+            meta={"sentiment": sent_meta, "emotion": emo_meta, "topics": topic_meta},
             emo_coef=emo["coef"].astype(np.float32),
             emo_intercept=emo["intercept"].astype(np.float32),
             thresholds=emo["thresholds"].astype(np.float32),
@@ -116,6 +132,8 @@ class LinearModels:
                 for lang in langs
                 if f"thresholds_{lang}" in emo
             },
+            topic_coef=None if topics is None else topics["coef"].astype(np.float32),
+            topic_intercept=None if topics is None else topics["intercept"].astype(np.float32),
         )
 
 
@@ -167,11 +185,17 @@ class FastBackend(Backend):
             >>> sent.shape, emo.shape
             ((2, 3), (2, 8))
         """
+        sent, emo, _ = self._proba(texts, langs)
+        return sent, emo
+
+    def _proba(self, texts: Sequence[str], langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """:meth:`proba` plus the CX-topic probabilities (n x 6; ``None`` without a topic head)."""
         _check(texts, langs)
         models = self._load()
         n = len(texts)
         sent = np.zeros((n, len(SENTIMENTS)), dtype=np.float32)
         emo = np.zeros((n, len(EMOTIONS)), dtype=np.float32)
+        topics = None if models.topic_coef is None else np.zeros((n, len(CX_TOPICS)), dtype=np.float32)
         langs = [lang if lang in models.sent_coef else "en" for lang in langs]
         for start in range(0, n, self.batch_size):
             stop = min(start + self.batch_size, n)
@@ -181,6 +205,8 @@ class FastBackend(Backend):
             X = design_matrix(self._hasher.transform(tokens), cues, self._cue_scale)
             emo_logit = X @ models.emo_coef.T + models.emo_intercept
             emo[start:stop] = _sigmoid(emo_logit)
+            if topics is not None:
+                topics[start:stop] = _sigmoid(X @ models.topic_coef.T + models.topic_intercept)
             lang_arr = np.asarray(chunk_langs)
             for lang in np.unique(lang_arr):
                 rows = np.flatnonzero(lang_arr == lang)
@@ -188,11 +214,11 @@ class FastBackend(Backend):
                 coef = models.sent_coef[lang]
                 logits = Xl @ coef[:, : X.shape[1]].T + emo_logit[rows] @ coef[:, X.shape[1]:].T
                 sent[start + rows] = _softmax(logits + models.sent_intercept[lang])
-        return sent, emo
+        return sent, emo, topics
 
     def analyze(self, texts: Sequence[str], langs: Sequence[str]) -> list[Prediction]:
         """One :class:`Prediction` per text (see :class:`~cxtext.backends.base.Backend`)."""
-        sent, emo = self.proba(texts, langs)
+        sent, emo, topics = self._proba(texts, langs)
         models = self._models
         fall_back = {lang: lang if lang in models.sent_coef else "en" for lang in set(langs)}
         thresholds = (
@@ -203,8 +229,10 @@ class FastBackend(Backend):
         score = np.clip(sent[:, 2] - sent[:, 0], -1.0, 1.0)
         label_idx = sent.argmax(axis=1)
         above = emo >= thresholds
+        topic_rows = [{}] * len(texts) if topics is None else [dict(zip(CX_TOPICS, row)) for row in topics.tolist()]
         out = []
-        for s, li, sp, ep, ab in zip(score.tolist(), label_idx.tolist(), sent.tolist(), emo.tolist(), above):
+        for s, li, sp, ep, ab, tp in zip(score.tolist(), label_idx.tolist(), sent.tolist(), emo.tolist(), above,
+                                         topic_rows):
             out.append(
                 Prediction(
                     sentiment=SENTIMENTS[li],
@@ -212,15 +240,24 @@ class FastBackend(Backend):
                     sentiment_proba=dict(zip(SENTIMENTS, sp)),
                     emotions=tuple(e for e, a in zip(EMOTIONS, ab) if a),
                     emotion_proba=dict(zip(EMOTIONS, ep)),
+                    topic_proba=tp,
                 )
             )
         return out
 
+    def topic_rule(self) -> dict[str, tuple[float, float]]:
+        """The topic head's ``(keep, add)`` thresholds per CX topic (chosen on the CX dev split)."""
+        meta = self._load().meta.get("topics") or {}
+        return {t: (float(k), float(a)) for t, (k, a) in meta.get("rule", {}).items()}
+
     def describe(self) -> dict[str, str]:
         """Backend name and the versions of the shipped models."""
         models = self._load()
-        return {
+        info = {
             "backend": self.name,
             "sentiment_model": models.meta["sentiment"].get("version", ""),
             "emotion_model": models.meta["emotion"].get("version", ""),
         }
+        if models.meta.get("topics"):
+            info["topic_model"] = models.meta["topics"].get("version", "")
+        return info

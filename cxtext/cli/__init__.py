@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "scores": "cxtext.cli.scores:scores",
     "drivers": "cxtext.cli.drivers:drivers",
     "report": "cxtext.cli.report:report",
+    "redact": "cxtext.cli.redact:redact",
 }
 
 

@@ -36,6 +36,9 @@ _LAZY = {
     "summarize": "cxtext.summarize",
     "agreement": "cxtext.agreement",
     "load_example": "cxtext.datasets",
+    "Redactor": "cxtext.redact",
+    "export_qdpx": "cxtext.topics.qdpx",
+    "read_qdpx": "cxtext.topics.qdpx_read",
 }
 
 __all__ = [

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "drivers": "cxtext.cli.drivers:drivers",
     "report": "cxtext.cli.report:report",
     "redact": "cxtext.cli.redact:redact",
+    "import": "cxtext.cli.import_:import_",
 }
 
 

@@ -59,5 +59,8 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        # importing cxtext.summarize binds the *module* to cxtext.summarize: the function must win
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'cxtext' has no attribute {name!r}")

@@ -424,7 +424,10 @@ def _topics(detector: TopicDetector, clauses: Sequence[ClauseResult]) -> tuple[
 
 def progress_bar(total: int | None, enabled: bool):  # noqa: ANN201 - tqdm (disabled = no-op)
     """A progress bar on stderr that appears only for runs longer than two seconds."""
-    from tqdm.auto import tqdm
+    if not enabled:  # tqdm.auto warns in notebooks without ipywidgets, even for a bar never shown
+        from tqdm import tqdm
+    else:
+        from tqdm.auto import tqdm
 
     return tqdm(total=total, disable=not enabled, unit=" rows", delay=2, leave=False)
 

@@ -22,3 +22,12 @@ def test_version_is_exposed():
     import cxtext
 
     assert cxtext.__version__.count(".") == 2
+
+
+@pytest.mark.parametrize("name", ["summarize", "agreement"])
+def test_lazy_functions_stay_functions_after_their_module_is_imported(name):
+    import cxtext
+
+    first = getattr(cxtext, name)
+    importlib.import_module(f"cxtext.{name}")
+    assert callable(first) and getattr(cxtext, name) is first

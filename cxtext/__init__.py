@@ -11,6 +11,8 @@ Example:
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -59,8 +61,17 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        # importing cxtext.summarize binds the *module* to cxtext.summarize: the function must win
-        globals()[name] = value
-        return value
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'cxtext' has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """Importing ``cxtext.summarize`` binds the module to ``cxtext.summarize``: the function wins."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == value.__name__ and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

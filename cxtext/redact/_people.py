@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
+from ..transcripts._names import caseless
 from ._model import Finding
 
 __all__ = ["CUES", "NOT_NAMES", "find_cued_names", "SpeakerNames"]
@@ -179,7 +180,7 @@ class SpeakerNames:
         for m in self._pattern.finditer(text):
             word = m.group()
             key = re.sub(r"\s+", " ", word).casefold()
-            written_as_name = _capitalised(word) or (word.isupper() and len(word) > 1) or word.lower() == word.upper()
+            written_as_name = _capitalised(word) or (word.isupper() and len(word) > 1) or caseless(word)
             if " " not in key and not written_as_name:
                 continue  # "rosa" the colour, not Rosa: a one-word name must be written as a name
             replacement = self.full.get(key, self.parts.get(key, ""))

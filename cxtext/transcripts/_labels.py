@@ -33,7 +33,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from ._names import HONORIFICS, has_honorific, name_key, split_parenthetical, strip_titles
+from ._names import HONORIFICS, caseless, has_honorific, name_key, split_parenthetical, strip_titles
 
 __all__ = ["MIN_OCCURRENCES", "NOT_SPEAKERS", "clean_label", "is_known_role", "looks_like_name", "LabelPolicy"]
 
@@ -87,10 +87,6 @@ def _is_word(word: str) -> bool:
     )
 
 
-def _caseless(word: str) -> bool:
-    """A word of a script without capitals (CJK, Arabic, Hebrew, Thai, Devanagari, ...)."""
-    return not any(ch.lower() != ch.upper() for ch in word)
-
 
 def is_known_role(label: str) -> bool:
     """``Interviewer``, ``Participant 3``, ``Q``, ``Entrevistada``... (case-insensitive)."""
@@ -111,7 +107,7 @@ def _shape_ok(label: str) -> bool:
     if len(body) > MAX_NAME or body.casefold().rstrip(".") in NOT_SPEAKERS:
         return False
     words = body.split()
-    if len(words) == 1 and _caseless(body) and len(body) > 12:  # a CJK phrase, not a name
+    if len(words) == 1 and caseless(body) and len(body) > 12:  # a CJK phrase, not a name
         return False
     named = [w for w in strip_titles(words) if w.casefold() not in _PARTICLES]
     return 1 <= len(named) <= 5 and len(words) <= 9
@@ -127,7 +123,7 @@ def looks_like_name(label: str) -> bool:
             continue
         if not _is_word(word):
             return False
-        if word[0].isupper() or _caseless(word) or word.replace(".", "").casefold() in HONORIFICS:
+        if word[0].isupper() or caseless(word) or word.replace(".", "").casefold() in HONORIFICS:
             continue
         if i > 0 and word.casefold() in _PARTICLES:
             continue

@@ -24,8 +24,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["HONORIFICS", "ROLE_WORDS", "SpeakerMerge", "split_parenthetical", "strip_titles", "has_honorific", "person",
-           "name_key", "merge_speakers"]
+__all__ = ["HONORIFICS", "ROLE_WORDS", "SpeakerMerge", "split_parenthetical", "strip_titles", "has_honorific",
+           "is_role_label", "caseless", "person", "name_key", "merge_speakers"]
 
 #: Titles and honorifics before a name (compared without dots, case-folded), es/it/pt/en.
 HONORIFICS = frozenset(
@@ -105,7 +105,7 @@ def has_honorific(name: str) -> bool:
     return len(words) > 1 and len(strip_titles(words)) < len(words)
 
 
-def _is_role(base: str) -> bool:
+def is_role_label(base: str) -> bool:
     """``The Chair``, ``La señora PRESIDENTA``, ``Moderator``, ``Participant 3``: a role, not a name."""
     from ._labels import is_known_role
 
@@ -131,11 +131,11 @@ def person(label: str) -> tuple[str, str | None]:
 
     base, inner = split_parenthetical(label)
     if not inner:
-        return label, (label if _is_role(label) and not is_known_role(label) else None)
-    if _is_role(base):
+        return label, (label if is_role_label(label) and not is_known_role(label) else None)
+    if is_role_label(base):
         name = split_parenthetical(inner)[0]
         abbreviation = name.isupper() and len(name) <= 4  # "(PS)", "(MJ)": a party or initials
-        if (len(name) >= 3 or _caseless(name)) and not abbreviation and looks_like_name(name) and not is_known_role(name):
+        if (len(name) >= 3 or caseless(name)) and not abbreviation and looks_like_name(name) and not is_known_role(name):
             return name, base
         return label, None  # "Participant 3 (P03)", "The Clerk (ad)": no name inside
     if looks_like_name(base):
@@ -143,7 +143,8 @@ def person(label: str) -> tuple[str, str | None]:
     return label, None
 
 
-def _caseless(text: str) -> bool:
+def caseless(text: str) -> bool:
+    """Text of a script without capitals (CJK, Arabic, Hebrew, Thai, Devanagari, ...)."""
     return not any(ch.lower() != ch.upper() for ch in text)
 
 

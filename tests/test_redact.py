@@ -136,6 +136,15 @@ def test_placeholders_only_replace_whole_tokens_and_redaction_is_idempotent(text
     assert redactor.redact(result.text).text == result.text
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_no_text_stops_redaction(text):
+    result = Redactor(names=["Ana Lopez", "王小明"]).redact(text)
+    assert isinstance(result.text, str)
+    kept = [text[a.end:b.start] for a, b in zip(result.findings, result.findings[1:])]
+    assert all(piece in result.text for piece in kept)  # what is not replaced is left as it was
+
+
 def test_entities_can_be_chosen_and_are_checked():
     text = "Me atendió Laura, ana@x.es"
     assert Redactor("email").redact(text).text == "Me atendió Laura, [EMAIL]"

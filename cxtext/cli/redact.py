@@ -64,7 +64,8 @@ def redact(inputs: tuple[str, ...], output: str, text: tuple[str, ...], entities
 
     redaction = Redaction(entities, pseudonymize_speakers, speaker_key, names)
     summary = redact_file(list(inputs), output, redaction, text=list(text), force=force, encoding=encoding,
-                          sheet=sheet, unit=unit, speakers=speakers, exclude_speakers=exclude_speakers)
+                          sheet=sheet, unit=unit, speakers=speakers, exclude_speakers=exclude_speakers,
+                          progress=not quiet and output != "-")
     if not quiet and output != "-":
         click.echo(f"{redaction.summary()} -> {summary.output}", err=True)
         if summary.transcripts and not pseudonymize_speakers:

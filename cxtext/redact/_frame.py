@@ -238,6 +238,7 @@ def redact_file(
     unit: str = "turn",
     speakers: str | None = None,
     exclude_speakers: Sequence[str] = (),
+    progress: bool = False,
 ) -> RedactSummary:
     """Redact a table (its text columns) or transcripts (their turns) into ``output``.
 
@@ -277,16 +278,16 @@ def redact_file(
                           "for a table, name the columns to redact with --text")
     reader = open_table(sources[0], encoding=encoding, sheet=sheet)
     try:
-        return _redact_table(reader, output, redaction, text, force, chunk_size, started)
+        return _redact_table(reader, output, redaction, text, force, chunk_size, started, progress)
     finally:
         if str(sources[0]) == "-":
             reader.path.unlink(missing_ok=True)
 
 
 def _redact_table(reader: Any, output: str | os.PathLike[str], redaction: Redaction, text: Sequence[str],
-                  force: bool, chunk_size: int, started: float) -> RedactSummary:
+                  force: bool, chunk_size: int, started: float, progress: bool) -> RedactSummary:
     from ..io import open_writer
-    from ..pipeline import resolve_text_column
+    from ..pipeline import progress_bar, resolve_text_column
 
     chunks = reader.chunks(chunk_size)
     first = next(chunks, None)
@@ -297,8 +298,13 @@ def _redact_table(reader: Any, output: str | os.PathLike[str], redaction: Redact
     if missing:
         resolve_text_column(first, missing[0])  # raises the column error with the columns listed
     rows = 0
-    with open_writer(output, force=force) as writer:
-        for chunk in itertools.chain([first], chunks):
-            writer.write(redaction.table(chunk, columns))
-            rows += len(chunk)
+    bar = progress_bar(reader.count_rows(), progress)
+    try:
+        with open_writer(output, force=force) as writer:
+            for chunk in itertools.chain([first], chunks):
+                writer.write(redaction.table(chunk, columns))
+                rows += len(chunk)
+                bar.update(len(chunk))
+    finally:
+        bar.close()
     return RedactSummary(rows, str(output), columns, time.perf_counter() - started)

@@ -1,6 +1,7 @@
 """Rules that find e-mails, URLs with personal paths, phone numbers, IBANs, cards, national ids.
 
-Every rule matches whole tokens only (never inside a word or a longer number), and numbers must
+Every rule matches whole tokens only (never inside a word or a longer number; a rule's look-behind
+excludes every character its token may start with, so no text makes a rule quadratic), and numbers must
 pass their check (:mod:`._checks`) or the numbering plan of a country: a price, a date, an order
 or tracking number is left alone. Phone numbers: international (``+34 ...``, ``0039 ...``) for the
 countries of :data:`COUNTRY_CODES`, national formats of Spain, Italy, Portugal, Brazil, the UK,
@@ -75,7 +76,7 @@ _EMAIL_SPELLED = re.compile(
 )
 _TLD = r"(?:com|net|org|info|io|eu|es|it|pt|br|uk|co|us|ie|fr|de|ch|mx|ar|cl)"
 _EMAIL_WORDS = re.compile(
-    rf"(?<![\w.])[\w.\-]+(?:\s+(?:dot|punto|ponto)\s+[\w\-]+)*\s+(?:at|arroba|chiocciola)\s+[\w\-]+"
+    rf"(?<![\w.\-])[\w.\-]+(?:\s+(?:dot|punto|ponto)\s+[\w\-]+)*\s+(?:at|arroba|chiocciola)\s+[\w\-]+"
     rf"(?:\s+(?:dot|punto|ponto)\s+[\w\-]+)*\s+(?:dot|punto|ponto)\s+{_TLD}(?![\w])",
     re.IGNORECASE,
 )

@@ -81,11 +81,13 @@ class Redactor:
         if "PERSON" in self.entities:
             found.extend(self._speakers.find(text))
         chosen: list[Finding] = []
+        taken = bytearray(len(text))  # characters already replaced: overlap checks stay linear
         ranked = sorted(found, key=lambda f: (-(f.end - f.start), ENTITY_TYPES.index(f.kind), f.rule != "speaker", f.start))
         for finding in ranked:  # the longest first; a speaker's name (with its pseudonym) before a cued one
             if finding.end <= finding.start or _inside_word(text, finding.start, finding.end):
                 continue
-            if all(finding.end <= c.start or finding.start >= c.end for c in chosen):
+            if taken.find(1, finding.start, finding.end) == -1:
+                taken[finding.start:finding.end] = b"\x01" * (finding.end - finding.start)
                 chosen.append(finding)
         return sorted(chosen, key=lambda f: f.start)
 

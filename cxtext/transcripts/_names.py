@@ -233,19 +233,22 @@ def _one_word_joins(file: str, names: Sequence[str], keys: list[str], readings: 
 
 def _role_holders(file: str, names: Sequence[str], readings: dict) -> dict[int, str]:
     """Positions of bare role labels -> the person holding that role in the file (rule 5)."""
-    named: dict[str, list[tuple[int, str]]] = {}
-    for position, label in enumerate(names):
+    first: dict[str, str] = {}
+    for label in names:
         name, role = readings[(file, label)]
         if role is not None and name != label:
-            named.setdefault(name_key(role), []).append((position, name))
+            first.setdefault(name_key(role), name)
     result: dict[int, str] = {}
+    last: dict[str, str] = {}
     for position, label in enumerate(names):
         name, role = readings[(file, label)]
-        if role is None or name != label or name_key(role) not in named:
+        if role is None:
             continue
-        holders = named[name_key(role)]
-        before = [n for p, n in holders if p < position]
-        result[position] = before[-1] if before else holders[0][1]
+        key = name_key(role)
+        if name != label:  # "The Chair (Hon. Ann Poe)": Ann Poe holds the chair from here on
+            last[key] = name
+        elif key in first:  # a bare "The Chair"
+            result[position] = last.get(key, first[key])
     return result
 
 

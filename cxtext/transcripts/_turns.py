@@ -1,6 +1,7 @@
 """Cues -> rows: speaker turns (or cues, or sentences) and speaker exclusion."""
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -91,8 +92,9 @@ def cues_to_rows(file: str, cues: list[Cue], unit: str, lang: str = "en") -> lis
     return rows
 
 
-def _cue_at(pieces: list[tuple[int, float, float]], position: int) -> tuple[int, float, float]:
-    return next((p for p in reversed(pieces) if p[0] <= position), pieces[0])
+def _cue_at(pieces: list[tuple[int, float, float]], offsets: list[int], position: int) -> tuple[int, float, float]:
+    """The cue (offset, start, end) of a turn that holds the character at ``position``."""
+    return pieces[max(0, bisect.bisect_right(offsets, position) - 1)]
 
 
 def _sentence_rows(base: dict, turn: dict, lang: str) -> list[dict]:
@@ -105,8 +107,9 @@ def _sentence_rows(base: dict, turn: dict, lang: str) -> list[dict]:
                  "end": _first([e for _, _, e in turn["_cues"]][::-1]), "text": text,
                  NONSPEECH: _markup_text(turn["_markup"])}]
     rows = []
+    offsets = [offset for offset, _, _ in turn["_cues"]]
     for number, span in enumerate(spans, start=1):
-        first, last = _cue_at(turn["_cues"], span.start), _cue_at(turn["_cues"], span.end - 1)
+        first, last = _cue_at(turn["_cues"], offsets, span.start), _cue_at(turn["_cues"], offsets, span.end - 1)
         low = span.start if number > 1 else -1
         high = spans[number].start if number < len(spans) else math.inf
         markup = [(p, t) for p, t in turn["_markup"] if low <= p < high]

@@ -68,9 +68,6 @@ def redact(inputs: tuple[str, ...], output: str, text: tuple[str, ...], entities
                           progress=not quiet and output != "-")
     if not quiet and output != "-":
         click.echo(f"{redaction.summary()} -> {summary.output}", err=True)
-        if summary.transcripts and not pseudonymize_speakers:
-            click.echo("Note: the speaker column still holds the speakers' names; add --pseudonymize-speakers "
-                       "to replace them.", err=True)
     for failure in summary.failures:
         click.echo(f"Error: {failure}", err=True)
     if summary.failures:

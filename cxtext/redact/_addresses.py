@@ -22,7 +22,7 @@ _UP = "A-ZÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÃÕÄËÏÖÜÇÑ"
 _NAME = rf"[{_UP}][\w'’.\-]*"
 _NUMBER = r"(?:,\s*|\s+)(?:n\.?\s?º\s*|nº\s*|n\.\s*|núm\.?\s*|número\s*|numero\s*|no\.?\s*)?\d{1,5}[A-Za-z]?(?:/[A-Za-z0-9]{1,3})?"
 _FLOOR = r"(?:,?\s*\d{1,2}\s*[ºª°]\s*(?:[A-Za-z](?![\w]))?)?"
-_POSTAL = rf"(?:,?\s*(?:\d{{5}}|\d{{4}}-\d{{3}}|\d{{5}}-\d{{3}})(?:\s+{_NAME})?)?"
+_POSTAL = rf"(?:,?\s*(?:\d{{5}}|\d{{4}}-\d{{3}}|\d{{5}}-\d{{3}})(?![\d\-])(?:\s+{_NAME})?)?"
 _LINKS_ES_PT = r"(?:de|del|de la|de las|de los|la|el|los|las|da|do|das|dos|e|y)"
 _LINKS_IT = r"(?:del|della|dei|degli|delle|di|de|d'|dell'|e)"
 _ROMAN = r"(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XX|XXIV)"
@@ -39,11 +39,11 @@ _STREET_EN = (
 )
 _ADDRESS_ES_PT = re.compile(
     rf"(?<![\w]){_STREET_ES_PT}\s*(?:{_LINKS_ES_PT}\s+)*{_NAME}(?:\s+(?:{_LINKS_ES_PT}\s+)*(?:{_NAME}|{_ROMAN}))"
-    rf"{{0,4}}{_NUMBER}(?![\d,]\d){_FLOOR}{_POSTAL}"
+    rf"{{0,4}}{_NUMBER}(?![\d,.\-/]\d){_FLOOR}{_POSTAL}"
 )
 _ADDRESS_IT = re.compile(
     rf"(?<![\w]){_STREET_IT}\s+(?:{_LINKS_IT}\s*)?{_NAME}(?:\s+(?:{_LINKS_IT}\s*)?(?:{_NAME}|{_ROMAN}))"
-    rf"{{0,4}}{_NUMBER}(?![\d,]\d){_POSTAL}"
+    rf"{{0,4}}{_NUMBER}(?![\d,.\-/]\d){_POSTAL}"
 )
 _FLAT = r"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)\s+\d{1,4}[A-Za-z]?,?\s+)?"
 _ADDRESS_EN = re.compile(rf"(?<![\w.,]){_FLAT}\d{{1,5}}[A-Za-z]?\s+(?:{_NAME}\s+){{1,3}}{_STREET_EN}(?![\w])")

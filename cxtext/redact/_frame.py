@@ -141,6 +141,7 @@ class Redaction:
     names: Sequence[str] = ()
     counts: Counter = field(default_factory=Counter, init=False)
     rows: int = field(default=0, init=False)
+    transcript_rows: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.entities = check_entities(self.entities)
@@ -170,6 +171,9 @@ class Redaction:
         With pseudonyms the ``speaker`` column becomes ``P1``, ``P2``, ... (roles stay), and the
         speakers' names in the text and in ``speaker_label`` become their pseudonyms.
         """
+        if self.pseudonymize_speakers and "speaker" not in frame.columns:
+            raise ConfigError("pseudonyms need a 'speaker' column (transcript turns); this table has none: "
+                              f"columns {', '.join(map(str, frame.columns))}")
         speakers = [s for s in dict.fromkeys(frame["speaker"].astype(str)) if s.strip()] if "speaker" in frame else []
         if self.pseudonymize_speakers:
             self.key.reserved |= {s for s in speakers if SpeakerKey.is_role(s)}
@@ -193,6 +197,7 @@ class Redaction:
                 out["speaker_label"] = redactor.redact_many(frame["speaker_label"].tolist())
             out["speaker"] = [self.key.assign(s) for s in frame["speaker"].astype(str)]
         self.rows += len(frame)
+        self.transcript_rows += len(frame)
         return out
 
     def write_key(self) -> Path | None:
@@ -210,6 +215,8 @@ class Redaction:
         if self.pseudonymize_speakers:
             line += f"; {len(self.key.pseudonyms)} speaker(s) pseudonymised"
             line += f", key in {self.speaker_key}" if self.speaker_key else " (no --speaker-key: the key is not kept)"
+        elif self.transcript_rows:
+            line += "; the speaker column still holds names (add --pseudonymize-speakers to replace them)"
         return line
 
 

@@ -59,10 +59,13 @@ _NOT_PHONE_WORDS = re.compile(
 )
 _SEP = r"[ \u00a0.\-]"
 _PHONE = re.compile(
-    rf"(?<![\w+@/.,\-])(?:(?:\+|00)\d{{1,3}}{_SEP}?)?(?:\(\d{{1,4}}\){_SEP}?)?\d{{1,13}}(?:{_SEP}\d{{1,9}}){{0,5}}"
+    rf"(?<![\w+@/.,\-])(?:(?:\+|00)\d{{1,3}}{_SEP}?)?(?:\(\d{{1,4}}\){_SEP}?)?\d{{1,13}}(?:{_SEP}\d{{1,9}})*"
     r"(?![\w@]|[.,\-/]\d)"
 )
 _DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+_DATE_IN = re.compile(r"(?<!\d)(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4})(?!\d)")
+_PLACEHOLDER = re.compile(r"\[[A-Z]+\]")
+_NOT_DIGITS = dict.fromkeys(map(ord, " -.()/+\u00a0"))
 _US = re.compile(r"\(?[2-9]\d{2}\)?[ .-]\d{3}[ .-]\d{4}")
 _BR_LOCAL = re.compile(r"(?:\(\d{2}\)\s?|\d{2}\s)9?\d{4}-?\d{4}")
 _EMAIL = re.compile(
@@ -99,7 +102,7 @@ _PERSONAL_PARAMS = frozenset(
 )
 _TOKEN = re.compile(r"^(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{16,}$")
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
-_CARD = re.compile(r"(?<![\w.,\-])\d(?:[ \-]?\d){12,18}(?![\w]|[.,\-]\d)")
+_CARD = re.compile(r"(?<![\w.,\-])\d(?:[ \-]?\d)*(?![\w]|[.,\-]\d)")
 _CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6011|64[4-9]|65|62|50|5[6-9]|6[0-9])")
 _DNI = re.compile(r"(?<![\w.\-])\d{2}\.?\d{3}\.?\d{3}[ \-]?[A-Za-z](?!\w)")
 _NIE = re.compile(r"(?<![\w])[XYZxyz][ \-]?\d{7}[ \-]?[A-Za-z](?!\w)")
@@ -115,7 +118,8 @@ _SSN_WORDS = re.compile(r"(?:\bssn\b|social security)[^\d\n]{0,20}$", re.IGNOREC
 
 
 def _before(text: str, start: int, size: int = 40) -> str:
-    return text[max(0, start - size):start]
+    """The context before a candidate; a placeholder there stands for a number, not for a word."""
+    return _PLACEHOLDER.sub("0", text[max(0, start - size):start])
 
 
 def find_emails(text: str) -> Iterator[Finding]:
@@ -182,46 +186,97 @@ def _international_phone(digits: str) -> bool:
     return False
 
 
+def _windows(text: str, start: int, end: int, max_digits: int) -> list[list[tuple[int, int, int]]]:
+    """Per group of ``text[start:end]`` (split at spaces), the runs ``(start, end, digits)`` of whole
+    groups starting there with at most ``max_digits`` digits, longest first: a number glued to its
+    neighbours ("125199457 612 345 678", a phone then a card) is still tried alone, in linear time."""
+    groups = [(start + g.start(), start + g.end(), sum(c.isdigit() for c in g.group()))
+              for g in re.finditer(r"[^ \u00a0]+", text[start:end])]
+    runs = []
+    for i in range(len(groups)):
+        j, digits, ends = i, 0, []
+        while j < len(groups) and digits + groups[j][2] <= max_digits:
+            digits += groups[j][2]
+            ends.append((groups[j][1], digits))
+            j += 1
+        runs.append([(groups[i][0], b, n) for b, n in reversed(ends)])
+    return runs
+
+
+def _phone_ok(text: str, start: int, end: int, digit_count: int, cue: bool) -> bool:
+    """A phone number by a country's plan, or (``cue``) any 7-13 digits after a phone word."""
+    international = text[start] == "+" or text.startswith("00", start)
+    if cue and not 7 <= digit_count <= 13:
+        return False
+    if not cue and not (8 <= digit_count <= 15 if international else 9 <= digit_count <= 11):
+        return False  # no national plan has another length: skip the costly checks
+    raw = text[start:end]
+    if _DATE.fullmatch(raw) or _DATE_IN.search(raw):
+        return False
+    digits = re.sub(r"\D", "", raw)
+    if international:
+        return not cue and _international_phone(digits[2:] if raw.startswith("00") else digits)
+    return cue or _national_phone(raw, digits)
+
+
 def find_phones(text: str) -> Iterator[Finding]:
-    """Phone numbers (see the module docstring); dates, prices and order numbers are skipped."""
+    """Phone numbers (see the module docstring); dates, prices and order numbers are skipped.
+
+    A run of digit groups is read by the numbering plans first (so "612 345 678" is one number
+    even when a card number follows it), then by the phone words before it.
+    """
     for m in _PHONE.finditer(text):
-        raw = m.group()
-        digits = re.sub(r"\D", "", raw)
-        if len(digits) < 6 or _DATE.fullmatch(raw):
-            continue
-        before = _before(text, m.start())
-        if raw.startswith(("+", "00")):
-            ok = _international_phone(digits[2:] if raw.startswith("00") else digits)
-        elif _PHONE_WORDS.search(before) and 7 <= len(digits) <= 13:
-            ok = True
-        else:
-            ok = not _NOT_PHONE_WORDS.search(before) and _national_phone(raw, digits)
-        if ok:
-            yield Finding(m.start(), m.end(), "PHONE", "phone")
+        runs = _windows(text, m.start(), m.end(), 15)
+        found: list[Finding] = []
+        position = 0
+        for windows in runs:  # the numbering plans, number by number
+            if not windows or windows[0][0] < position:
+                continue
+            if _NOT_PHONE_WORDS.search(_before(text, windows[0][0])):
+                continue
+            hit = next(((a, b) for a, b, n in windows if _phone_ok(text, a, b, n, False)), None)
+            if hit:
+                found.append(Finding(hit[0], hit[1], "PHONE", "phone"))
+                position = hit[1]
+        if not found and runs and runs[0] and _PHONE_WORDS.search(_before(text, runs[0][0][0])):
+            hit = next(((a, b) for a, b, n in runs[0] if _phone_ok(text, a, b, n, True)), None)
+            found = [Finding(hit[0], hit[1], "PHONE", "phone")] if hit else []
+        yield from found
+
+
+def _card_ok(text: str, start: int, end: int) -> bool:
+    raw = text[start:end]
+    digits = raw.translate(_NOT_DIGITS)
+    return bool(_CARD_PREFIX.match(digits)) and luhn_ok(digits) and not _DATE_IN.search(raw)
 
 
 def find_ibans(text: str) -> Iterator[Finding]:
     """IBANs of known countries (with or without spaces), mod-97 checked."""
-    for m in _IBAN.finditer(text):
+    position = 0
+    while (m := _IBAN.search(text, position)) is not None:
         raw = m.group()
         length = IBAN_LENGTHS.get(raw[:2])
-        if length is None:
-            continue
         count, end = 0, 0
         for end, ch in enumerate(raw, start=1):  # an IBAN followed by capitals: cut at its length
             count += ch != " "
             if count == length:
                 break
-        if count == length and iban_ok(raw[:end]):
+        if length is not None and count == length and iban_ok(raw[:end]):
             yield Finding(m.start(), m.start() + end, "IBAN", "iban")
+            position = m.start() + end  # the next IBAN may start right after this one
+        else:
+            position = m.start() + 1
 
 
 def find_cards(text: str) -> Iterator[Finding]:
     """Payment card numbers: 13-19 digits of a card issuer's range that pass the Luhn check."""
     for m in _CARD.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if _CARD_PREFIX.match(digits) and luhn_ok(digits):
-            yield Finding(m.start(), m.end(), "CARD", "luhn")
+        position = 0
+        for windows in _windows(text, m.start(), m.end(), 19):
+            hit = next(((a, b) for a, b, n in windows if n >= 13 and a >= position and _card_ok(text, a, b)), None)
+            if hit:
+                yield Finding(hit[0], hit[1], "CARD", "luhn")
+                position = hit[1]
 
 
 def find_ids(text: str) -> Iterator[Finding]:

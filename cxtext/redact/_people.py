@@ -64,7 +64,9 @@ NOT_NAMES = frozenset(
     january february march april may june july august september october november december enero febrero
     marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre gennaio febbraio aprile
     maggio giugno luglio settembre ottobre novembre dicembre janeiro fevereiro março maio junho julho
-    setembro outubro novembro dezembro whatsapp facebook instagram google amazon apple""".split()
+    setembro outubro novembro dezembro whatsapp facebook instagram google amazon apple
+    calle avenida avda plaza paseo camino carretera via viale piazza corso largo vicolo rua travessa praça
+    estrada alameda street road avenue lane""".split()
 )
 _PARTICLES = r"(?:de|da|do|dos|das|del|della|di|van|von|der|den|le|la|du|y|e)"
 _ARTICLES = r"(?:el|la|lo|il|o|a|the|l'|l’|un|una|um|uma|a\s+senhora|o\s+senhor)"

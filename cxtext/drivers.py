@@ -12,8 +12,8 @@ Drivers come at three levels:
 
 For every driver :func:`driver_table` reports
 
-* ``n``, ``share``, the mean answer and the metric (NPS, mean CSAT, mean CES ease) among the
-  comments *with* and *without* the driver;
+* ``n``, ``share`` (% of the comments with a valid score), the mean answer and the metric (NPS,
+  mean CSAT, mean CES ease) among the comments *with* and *without* the driver;
 * ``impact`` = metric(all) - metric(all without the comments that mention the driver), the
   remove-and-recompute figure CX teams know, with a seeded percentile-bootstrap 95% interval
   (vectorised: every driver of every resample comes from one matrix product);
@@ -21,14 +21,16 @@ For every driver :func:`driver_table` reports
   promoter vs detractor for NPS, top box vs the rest for CSAT/CES) on the indicators of one
   level, and the explained variance is split among them: exact Shapley values (= general
   dominance weights) up to 15 indicators, Johnson's relative weights beyond (and for the
-  logistic model, with the McKelvey-Zavoina pseudo-R², Tonidandel & LeBreton 2010). The
-  weights of a level sum to that model's R² (``table.attrs["r2"]``);
+  logistic model, with the McKelvey-Zavoina pseudo-R², Tonidandel & LeBreton 2010), in % of the
+  score's variance: the weights of a level sum to 100 x that model's R² (``attrs["segments"][s]["r2"]``,
+  a fraction). Like every proportion cxtext reports, ``share`` and ``weight`` are percentages;
 * ``flags``: ``small_n`` (n below ``min_n``), ``ci_crosses_zero``, ``collinear(<other>)``
   (|phi| above ``collinearity`` with another driver of the same level), ``high_vif``
   (variance inflation factor above 10), ``not_modelled`` (constant indicator, no weight).
 
-Rows are sorted by absolute impact. Results do not depend on the row order of the input:
-rows are put in a canonical order before resampling.
+Rows are sorted by absolute impact; with ``by``, a segment lists only the drivers its comments
+mention. Results do not depend on the row order of the input: rows are put in a canonical order
+before resampling.
 
 Example:
     >>> import pandas as pd
@@ -54,7 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import ColumnError, ConfigError, SmallSampleWarning, format_choices
+from .errors import ColumnError, ConfigError, SmallSampleWarning, format_choices, option
 from .schema import CX_TOPICS, MULTI_LABEL_SEPARATOR, TOPIC_SENTIMENTS, TOPICS, topic_sentiment_column
 from .scores import ParsedScores, ScoreSpec, _check_label_column, _warn_issues, ces_spec, csat_spec, nps_spec, parse_scores
 
@@ -83,11 +85,11 @@ _EXACT_SHAPLEY_MAX = 15
 _VIF_MAX = 10.0
 
 
-def read_tagged(path: str) -> pd.DataFrame:
+def read_tagged(path: str, encoding: str | None = None, sheet: str | None = None) -> pd.DataFrame:
     """Read a tagged table (CSV, TSV, XLSX, Parquet, JSONL) with :func:`cxtext.io.read_table`."""
     from .io import read_table
 
-    return read_table(path)
+    return read_table(path, encoding=encoding, sheet=sheet)
 
 
 # --------------------------------------------------------------------------- indicators
@@ -163,7 +165,7 @@ def driver_indicators(
     if not has_topics and not sentiment_topics:
         raise ColumnError(
             f"the table has neither a {topics_column!r} column nor sentiment_<topic> columns; "
-            "give the output of `cxtext tag` (or name the topics column with topics_column=)"
+            "give the output of `cxtext tag`" + option(" (or name the topics column with topics_column=)", "")
         )
     n = len(tagged)
     cells = [parse_topics(v) for v in tagged[topics_column].tolist()] if has_topics else [[] for _ in range(n)]
@@ -550,7 +552,7 @@ def _analyse(
             flags[j].insert(1 if counts[j] < min_n else 0, "ci_crosses_zero")
     table = drivers.copy()
     table["n"] = counts.astype(int)
-    table["share"] = counts / n if n else np.nan
+    table["share"] = 100 * counts / n if n else np.nan
     table["mean_score_with"] = mean_with
     table["mean_score_without"] = mean_without
     table["metric_with"] = metric_with
@@ -558,7 +560,7 @@ def _analyse(
     table["impact"] = impact
     table["ci_low"] = low
     table["ci_high"] = high
-    table["weight"] = weights
+    table["weight"] = 100 * weights
     table["flags"] = [";".join(f) for f in flags]
     return table, info
 
@@ -638,13 +640,15 @@ def driver_table(
         summary[name] = info
         table = table.iloc[np.lexsort((table["driver"].to_numpy(), -np.abs(table["impact"].fillna(0).to_numpy())))]
         if by:
+            if name != "all":  # a driver nobody in the segment mentions says nothing about it
+                table = table[table["n"] > 0]
             table.insert(0, "segment", name)
         parts.append(table)
     n_small = int(sum((p["n"] < min_n).sum() for p in parts[:1]))
     if n_small and len(indicators.drivers):
         warnings.warn(
-            f"{n_small} of {len(indicators.drivers)} drivers are mentioned fewer than min_n={min_n} times; "
-            "their figures are flagged 'small_n' and are unreliable",
+            f"{n_small} of {len(indicators.drivers)} drivers are mentioned fewer than {min_n} times "
+            f"({option('min_n', '--min-n')}); their figures are flagged 'small_n' and are unreliable",
             SmallSampleWarning,
             stacklevel=2,
         )

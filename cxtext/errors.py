@@ -6,7 +6,9 @@ The CLI turns any :class:`CxtextError` into a one-line message and exit code 2.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator
 
 __all__ = [
     "CxtextError",
@@ -15,14 +17,19 @@ __all__ = [
     "UnsupportedFormatError",
     "ColumnError",
     "OutputExistsError",
+    "OutputError",
     "ConfigError",
     "MissingDependencyError",
     "ModelError",
+    "WorkerError",
     "CxtextWarning",
     "EncodingFallbackWarning",
     "SmallSampleWarning",
     "ScoreIssueWarning",
+    "CxtextNotice",
     "format_choices",
+    "option",
+    "cli_spelling",
     "CodebookError",
 ]
 
@@ -34,6 +41,32 @@ def format_choices(values: Iterable[object], limit: int = 30) -> str:
     if len(values) > limit:
         shown += f", ... ({len(values) - limit} more)"
     return shown or "(none)"
+
+
+_CLI = contextvars.ContextVar("cxtext_cli_spelling", default=False)
+
+
+def option(python: str, cli: str) -> str:
+    """How a message names an option: ``cli`` (``--force``) inside the command line, else ``python``.
+
+    Messages are built when the error is raised, so the command line (see :func:`cli_spelling`)
+    never shows Python argument names and Python callers never see flags they cannot pass.
+
+    Example:
+        >>> option("force=True", "--force")
+        'force=True'
+    """
+    return cli if _CLI.get() else python
+
+
+@contextlib.contextmanager
+def cli_spelling() -> Iterator[None]:
+    """Within this block, :func:`option` spells options as command-line flags."""
+    token = _CLI.set(True)
+    try:
+        yield
+    finally:
+        _CLI.reset(token)
 
 
 class CxtextError(Exception):
@@ -73,9 +106,13 @@ class OutputExistsError(CxtextError, FileExistsError):
 
     def __init__(self, path: object) -> None:
         super().__init__(
-            f"output file {str(path)!r} already exists; pass --force (force=True) to overwrite it "
-            "or choose another name"
+            f"output file {str(path)!r} already exists; pass {option('force=True', '--force')} to "
+            "overwrite it or choose another name"
         )
+
+
+class OutputError(CxtextError, OSError):
+    """The output cannot be written (folder not writable, disk full, a folder in the way...)."""
 
 
 class ConfigError(CxtextError, ValueError):
@@ -96,6 +133,10 @@ class ModelError(CxtextError, ValueError):
     """A model cannot be loaded or does not fit the cxtext output contract."""
 
 
+class WorkerError(CxtextError, RuntimeError):
+    """A worker process (``--jobs``, Dask) died or could not be reached; nothing was written."""
+
+
 class CxtextWarning(UserWarning):
     """Base class of cxtext warnings."""
 
@@ -106,6 +147,10 @@ class EncodingFallbackWarning(CxtextWarning):
 
 class SmallSampleWarning(CxtextWarning):
     """A metric or driver rests on fewer observations than the configured minimum."""
+
+
+class CxtextNotice(CxtextWarning):
+    """Something cxtext detected or chose about the input (separator, sheet, encoding): for your information."""
 
 
 class ScoreIssueWarning(CxtextWarning):

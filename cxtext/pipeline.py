@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +20,9 @@ from . import __version__
 from .aggregate import TOPIC_POLAR_MIN, aggregate_predictions, topic_sentiment
 from .backends import get_backend
 from .backends.base import Backend, Prediction
-from .errors import ColumnError, ConfigError, format_choices
+from .errors import ColumnError, ConfigError, CxtextError, CxtextWarning, format_choices, option
 from .io.tables import is_missing
-from .lang import LanguageDetector, check_language
+from .lang import DETECTED, FALLBACK, FORCED, LanguageDetector, check_language
 from .schema import EMOTIONS_COLUMN, LANGUAGES, TOPICS, UNDETERMINED, output_columns
 from .segment import Span, split_comments
 from .topics.base import TopicDetector, TopicMatch
@@ -101,7 +102,9 @@ class CommentResult(_PredictionView):
         evidence: topic -> list of ``{"text", "start", "end"}`` (offsets in :attr:`text`).
         topic_sentiment: top-level topic -> positive/neutral/negative/mixed.
         extra: for extra codebooks (``journey``, ``channel``): column -> (topics, evidence).
-        empty: True when the text had nothing to analyse (empty or whitespace only).
+        empty: True when the text had nothing to analyse (empty or whitespace only) or failed.
+        failed: True when the backend or a topic detector raised on this comment: its tags are
+            empty and the run went on (counted in :attr:`Analyzer.stats_`).
     """
 
     text: str
@@ -113,6 +116,7 @@ class CommentResult(_PredictionView):
     topic_sentiment: dict[str, str]
     extra: dict[str, tuple[tuple[str, ...], dict[str, list[dict[str, Any]]]]] = field(default_factory=dict)
     empty: bool = False
+    failed: bool = False
 
     def __repr__(self) -> str:
         topics = ", ".join(f"{t}:{self.topic_sentiment.get(t.split('/')[0], '')}" for t in self.topics)
@@ -224,8 +228,24 @@ class Analyzer:
         # a fixed language is a one-language detector: that language, or und without letters
         self.detector_ = LanguageDetector([fixed] if self.fixed_lang_ else languages, default)
         self.topic_detectors_: list[TopicDetector] = list(detectors)
-        self.cache_: OrderedDict[tuple[str, str], tuple[Prediction, tuple[tuple[TopicMatch, ...], ...]]] = OrderedDict()
+        self.cache_: OrderedDict[tuple[str, str], _Cached] = OrderedDict()
+        self.stats_ = TagStats()
         self.backend_ = backend
+        return self
+
+    def warm_up(self) -> Analyzer:
+        """Load everything the first comments would load (language model, sentence splitters,
+        backend and topic matchers for every language), so a run's first rows come out at
+        full speed and worker processes forked afterwards share it all."""
+        self.prepare()
+        samples = {"es": "Hola. Todo bien.", "it": "Ciao. Tutto bene.", "pt": "Olá. Tudo bem.", "en": "Hi. All good."}
+        langs = [self.fixed_lang_] if self.fixed_lang_ else list(self.detector_.languages)
+        keep = self.stats_
+        try:
+            for lang in langs:
+                self.analyze([samples.get(lang, "Hi. All good.")])
+        finally:
+            self.stats_ = keep
         return self
 
     @property
@@ -259,43 +279,85 @@ class Analyzer:
         return self.analyze([text])[0]
 
     def analyze(self, texts: Iterable[object]) -> list[CommentResult]:
-        """Analyse many comments (missing values count as empty text), in order."""
-        self.prepare()
-        texts = [_as_text(t) for t in texts]
-        languages = self.detector_.detect_many(texts)
-        analysis_langs = [self.default_lang_ if lang == UNDETERMINED else lang for lang in languages]
-        splits = split_comments(texts, analysis_langs)
-        self._fill_cache(
-            (clause.text, lang)
-            for sentences, lang in zip(splits, analysis_langs)
-            for sentence in sentences
-            for clause in sentence
-        )
+        """Analyse many comments (missing values count as empty text), in order.
+
+        A comment that makes the backend or a detector raise gets empty tags (``failed``) and
+        is counted in :attr:`stats_`; the others are analysed as usual.
+        """
+        batch = self._batch(texts)
         return [
+            self._failed_result(text, language) if i in batch.failed else
             self._result(text, language, lang, sentences)
-            for text, language, lang, sentences in zip(texts, languages, analysis_langs, splits)
+            for i, (text, language, lang, sentences) in enumerate(
+                zip(batch.texts, batch.languages, batch.analysis_langs, batch.splits))
         ]
 
-    def _fill_cache(self, keys: Iterable[tuple[str, str]]) -> None:
-        """Analyse the clauses not cached yet; the whole batch stays cached until it is built."""
+    def _batch(self, values: Iterable[object]) -> _Batch:
+        """Languages, sentences and cached clause results of a batch of comments."""
+        self.prepare()
+        texts = [_as_text(t) for t in values]
+        stats = self.stats_
+        failed: dict[int, BaseException] = {}
+        detections = _isolating(self._detect, texts, failed, empty=(self.default_lang_, DETECTED))
+        languages = [d[0] for d in detections]
+        for lang, how in detections:
+            if how == FALLBACK:
+                stats.fallbacks += 1
+            elif how == FORCED:
+                stats.forced += 1
+        analysis_langs = [self.default_lang_ if lang == UNDETERMINED else lang for lang in languages]
+        splits = _isolating(lambda idx: split_comments([texts[i] for i in idx], [analysis_langs[i] for i in idx]),
+                            list(range(len(texts))), failed, empty=[])
+        keys = {}
+        for i, (sentences, lang) in enumerate(zip(splits, analysis_langs)):
+            for sentence in sentences:
+                for clause in sentence:
+                    keys.setdefault((clause.text, lang), []).append(i)
+        broken = self._fill_cache(keys)
+        for key in broken:
+            for i in keys[key]:
+                failed.setdefault(i, broken[key])
+        stats.rows += len(texts)
+        stats.add_failures(failed.values())
+        return _Batch(texts, languages, analysis_langs, splits, set(failed))
+
+    def _detect(self, texts: Sequence[str]) -> list[tuple[str, int]]:
+        found = self.detector_.detect(texts)
+        return list(zip(found.langs, found.how))
+
+    def _fill_cache(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], BaseException]:
+        """Analyse the clauses not cached yet; the whole batch stays cached until it is built.
+
+        Returns the clauses that made the backend or a detector raise (not cached).
+        """
         cache = self.cache_
-        needed = list(dict.fromkeys(keys))
+        needed = list(keys)
         missing = []
         for key in needed:
             if key in cache:
                 cache.move_to_end(key)  # least recently used entries are evicted first
             else:
                 missing.append(key)
+        broken: dict[tuple[str, str], BaseException] = {}
         for start in range(0, len(missing), _CHUNK):
             batch = missing[start:start + _CHUNK]
-            texts = [k[0] for k in batch]
-            langs = [k[1] for k in batch]
-            predictions = self.backend_.analyze(texts, langs)
-            matches = [detector.detect(texts, langs) for detector in self.topic_detectors_]
+            failed: dict[int, BaseException] = {}
+            results = _isolating(self._analyze_clauses, batch, failed)
             for i, key in enumerate(batch):
-                cache[key] = (predictions[i], tuple(tuple(m[i]) for m in matches))
+                if i in failed:
+                    broken[key] = failed[i]
+                else:
+                    cache[key] = results[i]
         while len(cache) > max(self.cache_size, len(needed)):
             cache.popitem(last=False)
+        return broken
+
+    def _analyze_clauses(self, keys: Sequence[tuple[str, str]]) -> list[_Cached]:
+        texts = [k[0] for k in keys]
+        langs = [k[1] for k in keys]
+        predictions = self.backend_.analyze(texts, langs)
+        matches = [detector.detect(texts, langs) for detector in self.topic_detectors_]
+        return [(predictions[i], tuple(tuple(m[i]) for m in matches)) for i in range(len(keys))]
 
     def _result(self, text: str, language: str, lang: str, sentences: list[list[Span]]) -> CommentResult:
         sentence_results = []
@@ -317,25 +379,44 @@ class Analyzer:
                 SentenceResult(text[first.start:last.end], first.start, last.end,
                                sentence_prediction, tuple(clause_results))
             )
-        all_clauses = [c for s in sentence_results for c in s.clauses]
-        prediction = aggregate_predictions([c.prediction for c in all_clauses])
+        found = self._comment_tags(lang, [c for s in sentences for c in s])
+        if found is None:
+            return CommentResult(text, language, aggregate_predictions([]), (), (), {}, {}, {}, empty=True)
+        prediction, (topics, evidence), sentiments, extras = found
+        return CommentResult(text, language, prediction, tuple(sentence_results), topics, evidence,
+                             sentiments, extras)
+
+    def _failed_result(self, text: str, language: str) -> CommentResult:
         main, *extra = self.topic_detectors_
-        topics, evidence = _topics(main, all_clauses)
+        return CommentResult(text, language, aggregate_predictions([]), (), (), {}, {},
+                             {d.column: ((), {}) for d in extra}, empty=True, failed=True)
+
+    def _comment_tags(self, lang: str, clauses: list[Span]):  # noqa: ANN202 - see below
+        """Comment prediction, (topics, evidence), topic sentiments and extra columns of the
+        clauses of one comment (from the cache); ``None`` when there is no clause."""
+        if not clauses:
+            return None
+        cache = self.cache_
+        cached = [cache[(clause.text, lang)] for clause in clauses]
+        prediction = aggregate_predictions([c[0] for c in cached])
+        main, *extra = self.topic_detectors_
         per_topic: dict[str, list[Prediction]] = {}
-        for clause in all_clauses:
-            for top in {m.top_level for m in clause.matches.get(main.column, ())}:
-                per_topic.setdefault(top, []).append(clause.prediction)
+        for pred, matches in cached:
+            for top in {m.top_level for m in matches[0]}:
+                per_topic.setdefault(top, []).append(pred)
         sentiments = {t: topic_sentiment(per_topic[t], self.topic_polar_min)
                       for t in main.top_level_topics if t in per_topic}
-        extras = {d.column: _topics(d, all_clauses) for d in extra}
-        return CommentResult(
-            text, language, prediction, tuple(sentence_results), topics, evidence, sentiments,
-            extras, empty=not all_clauses,
-        )
+        found = [_topics(d, [(clause.start, c[1][k]) for clause, c in zip(clauses, cached)])
+                 for k, d in enumerate(self.topic_detectors_)]
+        extras = {d.column: f for d, f in zip(extra, found[1:])}
+        return prediction, found[0], sentiments, extras
 
     # -- tables -----------------------------------------------------------------------
     def tag(self, frame: pd.DataFrame, text: str | None = None, progress: bool = False) -> pd.DataFrame:
         """Return a new DataFrame: ``frame``'s columns followed by the tag columns.
+
+        Comments whose language could not be detected, or that made the backend raise, are
+        counted and reported in one :class:`~cxtext.errors.CxtextWarning` per kind at the end.
 
         Args:
             frame: the comments; it is not modified.
@@ -349,6 +430,7 @@ class Analyzer:
         self.prepare()
         column = resolve_text_column(frame, text)
         self.check_columns(frame.columns)
+        self.stats_ = TagStats()
         parts = []
         bar = progress_bar(len(frame), progress)
         for start in range(0, len(frame), _CHUNK):
@@ -356,9 +438,17 @@ class Analyzer:
             parts.append(self.tag_chunk(part, column))
             bar.update(len(part))
         bar.close()
+        self.warn_stats()
         if not parts:
             return self.tag_chunk(frame, column)
         return pd.concat(parts)
+
+    def warn_stats(self, stats: TagStats | None = None) -> None:
+        """Warn (one line per kind) about language fallbacks and failed comments of a run."""
+        stats = stats or self.stats_
+        languages = self.detector_.languages
+        for message in stats.messages(self.default_lang_, languages):
+            warnings.warn(message, CxtextWarning, stacklevel=3)
 
     def check_columns(self, columns: Iterable[object]) -> None:
         """Raise :class:`ColumnError` if an input column clashes with an output column."""
@@ -366,13 +456,16 @@ class Analyzer:
         if clash:
             raise ColumnError(
                 f"the input already has column(s) {format_choices(clash)}, which cxtext tag adds; "
-                "choose a prefix for the new columns with --prefix (prefix=), e.g. --prefix cx_"
+                "choose a prefix for the new columns, e.g. " + option("prefix='cx_'", "--prefix cx_")
             )
 
     def tag_chunk(self, frame: pd.DataFrame, column: str) -> pd.DataFrame:
-        """Tag one chunk (the text column must exist); keeps the index and row order."""
-        results = self.analyze(frame[column].tolist())
-        records = [self.record(r) for r in results]
+        """Tag one chunk (the text column must exist); keeps the index and row order.
+
+        Counts go to :attr:`stats_` (reset by :meth:`tag`, or by the caller between runs).
+        """
+        batch = self._batch(frame[column].tolist())
+        records = [self._row(i, batch) for i in range(len(batch.texts))]
         names = self.output_columns
         tags = pd.DataFrame.from_records(records, columns=names, index=frame.index) if records else \
             pd.DataFrame({n: pd.Series([], dtype=object) for n in names}, index=frame.index)
@@ -380,6 +473,25 @@ class Analyzer:
         for name in names:
             out[name] = tags[name]
         return out
+
+    def _row(self, i: int, batch: _Batch) -> list[Any]:
+        """The output row of comment ``i`` of a batch (as :meth:`record` of its result)."""
+        main, *extra = self.topic_detectors_
+        language = batch.languages[i]
+        found = None
+        if i not in batch.failed:
+            found = self._comment_tags(batch.analysis_langs[i], [c for s in batch.splits[i] for c in s])
+        if found is None:
+            return [language, "", math.nan, [], [], "{}"] + [""] * len(main.top_level_topics) + \
+                [x for _ in extra for x in ([], "{}")]
+        prediction, (topics, evidence), sentiments, extras = found
+        row = [language, prediction.sentiment, round(prediction.score, 4), list(prediction.emotions),
+               list(topics), json.dumps(evidence, ensure_ascii=False)]
+        row += [sentiments.get(t, "") for t in main.top_level_topics]
+        for detector in extra:
+            topics, evidence = extras[detector.column]
+            row += [list(topics), json.dumps(evidence, ensure_ascii=False)]
+        return row
 
     def record(self, result: CommentResult) -> list[Any]:
         """The output row values of one result, in :attr:`output_columns` order."""
@@ -397,7 +509,7 @@ class Analyzer:
             ]
         row += [result.topic_sentiment.get(t, "") for t in main.top_level_topics]
         for detector in extra:
-            topics, evidence = result.extra[detector.column]
+            topics, evidence = result.extra.get(detector.column, ((), {}))
             row += [list(topics), json.dumps(evidence, ensure_ascii=False)]
         return row
 
@@ -407,29 +519,133 @@ class Analyzer:
             yield self.tag_chunk(chunk, text)
 
 
-def _topics(detector: TopicDetector, clauses: Sequence[ClauseResult]) -> tuple[
+def _topics(detector: TopicDetector, pieces: Iterable[tuple[int, Sequence[TopicMatch]]]) -> tuple[
     tuple[str, ...], dict[str, list[dict[str, Any]]]
 ]:
+    """Topics (codebook order) and evidence of ``(clause offset, clause matches)`` pairs."""
     evidence: dict[str, list[dict[str, Any]]] = {}
-    for clause in clauses:
-        for match in clause.matches.get(detector.column, ()):
-            items = evidence.setdefault(match.topic, [])
-            item = {"text": match.text, "start": match.start, "end": match.end}
-            if item not in items:
-                items.append(item)
+    seen: set[tuple[str, str, int, int]] = set()  # a set, not `item in list`: long comments stay linear
+    for offset, matches in pieces:
+        for match in matches:
+            key = (match.topic, match.text, match.start + offset, match.end + offset)
+            if key not in seen:
+                seen.add(key)
+                evidence.setdefault(match.topic, []).append(
+                    {"text": match.text, "start": key[2], "end": key[3]})
     order = {t: i for i, t in enumerate(detector.topics)}
     topics = tuple(sorted(evidence, key=lambda t: (order.get(t, len(order)), t)))
     return topics, {t: evidence[t] for t in topics}
 
 
+_Cached = tuple[Prediction, tuple[tuple[TopicMatch, ...], ...]]
+#: what a backend/detector raising on one comment must not hide: cxtext's own errors (options,
+#: models, input files) and running out of memory stop the run as before
+_NOT_ISOLATED = (CxtextError, MemoryError)
+
+
+def _isolating(run: Callable[[list[Any]], list[Any]], items: list[Any], failed: dict[int, BaseException],
+               empty: Any = None, offset: int = 0) -> list[Any]:
+    """``run(items)``; when it raises, halve the batch until the items that raise alone are found.
+
+    Those get ``empty`` and their index (plus ``offset``) -> exception in ``failed``. When every
+    item of a batch of several fails, the failure is not about a comment (a broken backend, say)
+    and the first exception is raised.
+    """
+    try:
+        return run(items)
+    except _NOT_ISOLATED:
+        raise
+    except Exception as exc:  # one odd comment must not stop a run: isolate it
+        if len(items) == 1:
+            failed[offset] = exc
+            return [empty]
+        before = len(failed)
+        mid = len(items) // 2
+        out = _isolating(run, items[:mid], failed, empty, offset) + \
+            _isolating(run, items[mid:], failed, empty, offset + mid)
+        if offset == 0 and len(failed) - before == len(items):
+            raise exc
+        return out
+
+
+@dataclass
+class TagStats:
+    """What happened to the comments of a run, for one warning line per kind at its end.
+
+    Attributes:
+        rows: comments analysed.
+        fallbacks: comments too short or ambiguous to detect their language (analysed in the
+            default language).
+        forced: comments clearly in a supported language left out of ``languages`` (analysed
+            in the closest allowed one).
+        failed: comments that made the backend or a topic detector raise (empty tags).
+        failure: the first such error, as ``Type: message``.
+    """
+
+    rows: int = 0
+    fallbacks: int = 0
+    forced: int = 0
+    failed: int = 0
+    failure: str = ""
+
+    def add_failures(self, errors: Iterable[BaseException]) -> None:
+        for error in errors:
+            self.failed += 1
+            if not self.failure:
+                self.failure = f"{type(error).__name__}: {error}"[:300]
+
+    def merge(self, other: TagStats) -> None:
+        """Add another run's counts (e.g. a worker process's)."""
+        self.rows += other.rows
+        self.fallbacks += other.fallbacks
+        self.forced += other.forced
+        self.failed += other.failed
+        self.failure = self.failure or other.failure
+
+    def messages(self, default_lang: str, languages: Sequence[str]) -> list[str]:
+        """The warning lines (none when nothing happened)."""
+        lines = []
+        parts = []
+        if self.fallbacks:
+            parts.append(f"{self.fallbacks:,} of {self.rows:,} comments were too short or ambiguous to "
+                         f"detect their language and were analysed as {default_lang!r} "
+                         "(set it with --default-lang / default_lang=)")
+        if self.forced:
+            parts.append(f"{self.forced:,} looked clearly written in a language not in "
+                         f"{','.join(languages)} and were analysed in the closest allowed one "
+                         "(add it with --languages / languages=)")
+        if parts:
+            lines.append("; ".join(parts))
+        if self.failed:
+            lines.append(f"{self.failed:,} of {self.rows:,} comments could not be analysed and have empty "
+                         f"tags (first error: {self.failure}); the other rows are complete")
+        return lines
+
+
+@dataclass
+class _Batch:
+    texts: list[str]
+    languages: list[str]
+    analysis_langs: list[str]
+    splits: list[list[list[Span]]]
+    failed: set[int]
+
+
 def progress_bar(total: int | None, enabled: bool):  # noqa: ANN201 - tqdm (disabled = no-op)
-    """A progress bar on stderr that appears only for runs longer than two seconds."""
+    """A progress bar on stderr that appears only for runs longer than two seconds.
+
+    It always shows rows per second ("850 rows/s", "12.3k rows/s"), never tqdm's inverse
+    "3.23s/rows" for slow starts.
+    """
     if not enabled:  # tqdm.auto warns in notebooks without ipywidgets, even for a bar never shown
         from tqdm import tqdm
     else:
         from tqdm.auto import tqdm
 
-    return tqdm(total=total, disable=not enabled, unit=" rows", delay=2, leave=False)
+    fmt = ("{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} rows [{elapsed}<{remaining}, {rate_noinv_fmt}]"
+           if total else "{n_fmt} rows [{elapsed}, {rate_noinv_fmt}]")
+    return tqdm(total=total, disable=not enabled, unit=" rows", unit_scale=True, delay=2, leave=False,
+                bar_format=fmt)
 
 
 def resolve_text_column(frame: pd.DataFrame, text: str | None) -> str:
@@ -443,7 +659,7 @@ def resolve_text_column(frame: pd.DataFrame, text: str | None) -> str:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ColumnError(
                 f"text column {text!r} not found{hint}; the columns are {format_choices(columns)}; "
-                "pass one of them with --text (text=)"
+                f"pass one of them with {option('text=', '--text')}"
             )
         return text
     candidates = [c for c in columns if _looks_like_free_text(frame[c])]
@@ -454,7 +670,7 @@ def resolve_text_column(frame: pd.DataFrame, text: str | None) -> str:
     found = f"{len(candidates)} text-like columns ({format_choices(candidates)})" if candidates else \
         "no free-text column"
     raise ColumnError(
-        f"cannot tell which column holds the comments: found {found}; name it with --text (text=); "
+        f"cannot tell which column holds the comments: found {found}; name it with {option('text=', '--text')}; "
         f"the columns are {format_choices(columns)}"
     )
 
@@ -464,8 +680,8 @@ def _looks_like_free_text(values: pd.Series, min_words: int = 3) -> bool:
     if not sample:
         return False
     numeric = sum(_is_number(v) for v in sample)
-    if numeric > len(sample) / 2:
-        return False
+    if numeric > len(sample) / 2 or sum(any(ch.isalpha() for ch in v) for v in sample) <= len(sample) / 2:
+        return False  # ids, codes, dates, phone numbers: text without letters is not a comment
     words = sorted(len(v.split()) for v in sample)
     return words[len(words) // 2] >= min_words
 

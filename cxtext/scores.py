@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import ColumnError, ConfigError, ScoreIssueWarning, format_choices
+from .errors import ColumnError, ConfigError, ScoreIssueWarning, format_choices, option
 
 __all__ = [
     "ScoreSpec",
@@ -54,6 +54,8 @@ __all__ = [
     "wilson_interval",
     "nps_interval",
     "score_table",
+    "scale_meaning",
+    "score_options",
     "SCORE_ISSUE",
 ]
 
@@ -216,7 +218,8 @@ def ces_spec(
 def _check_top_box(top_box: int, low: int, high: int, name: str) -> None:
     if not isinstance(top_box, (int, np.integer)) or not 1 <= top_box <= high - low:
         raise ConfigError(
-            f"{name} top_box={top_box!r} is not allowed on a {low}-{high} scale; use an integer "
+            f"{name} {option(f'top_box={top_box!r}', f'top box {top_box!r}')} is not allowed on a {low}-{high} scale; "
+            "use an integer "
             f"from 1 to {high - low} (2 means the two highest answers)"
         )
 
@@ -331,8 +334,9 @@ def _check_label_column(parsed: ParsedScores, column: object) -> None:
     if len(issues) and issues.str.startswith("number in a CES label column").all():
         raise ConfigError(
             f"CES column {str(column)!r} holds numbers, but no numeric scale was declared; pass "
-            "ces_scale (e.g. 5 or '1-7') and ces_direction ('higher_is_easier' or "
-            "'lower_is_easier'), or --ces-scale/--ces-direction on the command line"
+            + option("ces_scale (e.g. 5 or '1-7') and ces_direction", "the scale (--ces-scale in cxtext scores, "
+                     "--scale in drivers and report, e.g. 5 or 1-7) and --ces-direction")
+            + " ('higher_is_easier' or 'lower_is_easier')"
         )
 
 
@@ -345,8 +349,11 @@ def _warn_issues(parsed: ParsedScores, column: object, stacklevel: int = 3) -> N
     warnings.warn(
         f"{total} of {len(parsed.issues)} values in score column {str(column)!r} are not valid "
         f"{parsed.spec.metric.upper()} answers ({detail}; allowed: {parsed.spec.describe()}); they "
-        "are left out of the metric and named in the 'score_issue' column"
-        + ("; if the survey uses another scale, declare it (e.g. csat_scale=7, --csat-scale 7)"
+        "are left out of the metric; "
+        + option("validate_scores() names them row by row in a 'score_issue' column",
+                 "cxtext scores FILE ... --issues issues.csv lists them row by row (column 'score_issue')")
+        + ("; if the survey uses another scale, declare it (e.g. "
+           + option("csat_scale=7", "--csat-scale 7, or --scale 7 in drivers and report") + ")"
            if counts.get("out of range") else ""),
         ScoreIssueWarning,
         stacklevel=stacklevel,
@@ -576,7 +583,8 @@ def _specs(
         specs.append((ces_col, ces_spec(options.get("ces_scale"), options.get("ces_direction"),
                                         options.get("ces_top_box", 2))))
     if not specs:
-        raise ConfigError("no score column given; name at least one of nps=, csat=, ces= (--nps/--csat/--ces)")
+        raise ConfigError("no score column given; name at least one with "
+                          + option("nps=, csat= or ces=", "--nps, --csat or --ces"))
     return specs
 
 
@@ -629,6 +637,44 @@ def validate_scores(
     return out
 
 
+def scale_meaning(spec: ScoreSpec, metric: str) -> str:
+    """What a metric's value means, direction included, e.g. ``'mean 1-5, higher = easier'``.
+
+    Example:
+        >>> scale_meaning(ces_spec(7, "lower_is_easier"), "ces")
+        'mean 1-7, higher = easier (answers reversed: 1 was easiest)'
+    """
+    top_from = spec.high - spec.top_box + 1
+    if metric == "nps":
+        return "-100..100, % promoters (9-10) - % detractors"
+    if metric == "csat":
+        return f"mean {spec.low}-{spec.high}, higher = more satisfied"
+    if metric == "csat_top_box":
+        return f"% answering {top_from}-{spec.high}"
+    if metric == "ces":
+        reversed_note = "" if spec.higher_is_better else f" (answers reversed: {spec.low} was easiest)"
+        return f"mean {spec.low}-{spec.high}, higher = easier{reversed_note}"
+    if spec.labels:
+        return "% answering easy or very easy"
+    if spec.higher_is_better:
+        return f"% easy (answering {top_from}-{spec.high})"
+    return f"% easy (answering {spec.low}-{spec.low + spec.top_box - 1})"
+
+
+def score_options(metric: str, scale: object = None, direction: str | None = None) -> dict[str, object]:
+    """The :func:`score_table` options of one metric's ``scale`` and CES ``direction``.
+
+    Example:
+        >>> score_options("csat", 7)
+        {'csat_scale': 7}
+    """
+    if metric == "nps":
+        return {"nps_scale": scale or "0-10"}
+    if metric == "csat":
+        return {"csat_scale": scale or 5}
+    return {"ces_scale": scale, "ces_direction": direction}
+
+
 def _segment_values(df: pd.DataFrame, by: str) -> pd.Series:
     col = df[by]
     return col.map(lambda v: "(missing)" if _is_missing(v) else str(v))
@@ -645,8 +691,9 @@ def score_table(
     """One row per segment and metric: ``segment, metric, n, value, se, ci_low, ci_high, ...``.
 
     The first segment is ``all`` (the whole table); with ``by`` every value of that column
-    follows (sorted; empty cells become ``(missing)``). NPS rows add ``promoters``,
-    ``passives`` and ``detractors`` (%); top-box rows add ``top_box_from``.
+    follows (sorted; empty cells become ``(missing)``). ``scale`` says what each value means,
+    direction included (CES is always reported as ease: higher = easier). NPS rows add
+    ``promoters``, ``passives`` and ``detractors`` (%); top-box rows add ``top_box_from``.
 
     Args:
         df: the survey table (not modified).
@@ -688,6 +735,7 @@ def score_table(
             for result in results:
                 row = {"segment": segment, "column": col}
                 row.update(result.as_dict())
+                row["scale"] = scale_meaning(parsed.spec, result.metric)
                 rows.append(row)
     table = pd.DataFrame(rows)
     if by:

@@ -7,6 +7,7 @@ sides of "but" usually carry different verdicts.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -27,7 +28,7 @@ CONTRAST_MARKERS: dict[str, tuple[str, ...]] = {
 _MIN_CLAUSE_WORDS = 2
 #: spaCy's vocabulary grows with every new word; a fresh pipeline past this size keeps memory flat
 _MAX_VOCAB = 300_000
-_TRAILING = re.compile(r"[\s,;:]+$")
+_WORDS = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?;…\n\u3002]")
 #: Spanish opening marks: they start a sentence ("Bien. ¿Y tú?"), spaCy leaves them on the one before
 _OPENING_MARKS = "¿¡"
@@ -91,16 +92,107 @@ def sentences(text: str, lang: str = "en") -> list[Span]:
 
 
 def _sentences_many(texts: Iterable[str], lang: str) -> Iterator[list[Span]]:
-    texts = list(texts)
-    complex_idx = [i for i, t in enumerate(texts) if _needs_sentencizer(t)]
-    docs = dict(zip(complex_idx, _nlp(lang).pipe(texts[i] for i in complex_idx)))
-    for i, text in enumerate(texts):
-        if i not in docs:
+    splitter = _splitter(lang)
+    for text in texts:
+        if not _needs_sentencizer(text):
             span = _trimmed(text, 0, len(text))
             yield [span] if span else []
             continue
-        spans = (_trimmed(text, s.start_char, s.end_char) for s in docs[i].sents)
+        starts = splitter.sentence_starts(text)
+        ends = starts[1:] + [len(text)]
+        spans = (_trimmed(text, a, b) for a, b in zip(starts, ends))
         yield _opening_marks(text, _attach_punctuation(text, [s for s in spans if s]))
+
+
+# -- sentence boundaries -------------------------------------------------------------------
+# spaCy's sentencizer starts a sentence at the first token after a sentence-final token
+# ("." "!" "?" ...) that is neither punctuation nor sentence-final itself. Which characters
+# become such tokens is decided by spaCy's tokenizer, one whitespace-separated chunk at a
+# time; so each distinct chunk is tokenised once (cached) and reduced to the few events the
+# sentencizer reacts to. This gives spaCy's boundaries without building a Doc per comment
+# (tests/test_segment.py checks the two agree).
+_PERIOD, _WORD = 1, 0
+_RUNS = re.compile(r"\s+|\S+")
+_ALNUM_CHUNK: tuple[tuple[int, int], ...] = ((0, _WORD),)
+_MAX_CHUNKS = 200_000
+
+
+class _Splitter:
+    """Sentence starts of texts in one language, as spaCy's tokenizer + sentencizer find them."""
+
+    def __init__(self, lang: str) -> None:
+        from spacy.pipeline.sentencizer import Sentencizer
+
+        self.lang = lang
+        self.punct_chars = frozenset(Sentencizer.default_punct_chars)
+        rules = _nlp(lang).tokenizer.rules
+        # special cases across whitespace ("EE. UU.") join chunks: such texts go through spaCy
+        self.multi_chunk_rules = tuple(k for k in rules if k.strip() and any(c.isspace() for c in k))
+        self.chunks: dict[str, tuple[tuple[int, int], ...]] = {}
+
+    def chunk_events(self, chunk: str) -> tuple[tuple[int, int], ...]:
+        """(offset, kind) of the tokens of ``chunk`` that matter to the sentencizer.
+
+        Punctuation tokens that are not sentence-final change nothing and are left out; of a
+        run of word tokens only the first matters, of a run of sentence-final ones any one.
+        """
+        events = self.chunks.get(chunk)
+        if events is not None:
+            return events
+        if chunk.isalnum():  # letters/digits only: never punctuation, never sentence-final
+            return _ALNUM_CHUNK
+        found: list[tuple[int, int]] = []
+        for token in _nlp(self.lang).tokenizer(chunk):
+            if token.text in self.punct_chars:
+                kind = _PERIOD
+            elif token.is_punct:
+                continue
+            else:
+                kind = _WORD
+            if not found or found[-1][1] != kind:
+                found.append((token.idx, kind))
+        events = tuple(found)
+        if len(self.chunks) >= _MAX_CHUNKS:
+            self.chunks.clear()
+        self.chunks[chunk] = events
+        return events
+
+    def sentence_starts(self, text: str) -> list[int]:
+        """Character offsets where sentences start (the first is 0)."""
+        if any(rule in text for rule in self.multi_chunk_rules):
+            return self._spacy_starts(text)
+        starts = [0]
+        seen_period = False
+        for run in _RUNS.finditer(text):
+            chunk = run.group()
+            if chunk[0].isspace():
+                # spaCy keeps a single space as the previous token's trailing whitespace;
+                # any other whitespace run is a token of its own (a word, for the sentencizer)
+                if seen_period and chunk != " " and run.start() > 0:
+                    starts.append(run.start() + (chunk[0] == " "))
+                    seen_period = False
+                continue
+            for offset, kind in self.chunk_events(chunk):
+                if kind == _PERIOD:
+                    seen_period = True
+                elif seen_period:
+                    starts.append(run.start() + offset)
+                    seen_period = False
+        return starts
+
+    def _spacy_starts(self, text: str) -> list[int]:
+        doc = _nlp(self.lang)(text)
+        return [0] + [s.start_char for s in doc.sents][1:]
+
+
+_SPLITTERS: dict[str, _Splitter] = {}
+
+
+def _splitter(lang: str) -> _Splitter:
+    splitter = _SPLITTERS.get(lang)
+    if splitter is None:
+        splitter = _SPLITTERS[lang] = _Splitter(lang)
+    return splitter
 
 
 def _is_punctuation(text: str) -> bool:
@@ -110,13 +202,15 @@ def _is_punctuation(text: str) -> bool:
 def _attach_punctuation(text: str, spans: list[Span]) -> list[Span]:
     """Join punctuation-only "sentences" (``"great!  ,"`` -> ``"great!"`` + ``","``) to the
     sentence before them (or, at the start, after them): alone they have no clause."""
-    out: list[Span] = []
+    merged: list[list[int]] = []  # [start, end, punctuation only]
     for span in spans:
-        if out and (_is_punctuation(span.text) or _is_punctuation(out[-1].text)):
-            out[-1] = Span(text[out[-1].start:span.end], out[-1].start, span.end)
+        alone = _is_punctuation(span.text)
+        if merged and (alone or merged[-1][2]):
+            merged[-1][1] = span.end
+            merged[-1][2] = merged[-1][2] and alone
         else:
-            out.append(span)
-    return out
+            merged.append([span.start, span.end, alone])
+    return [Span(text[a:b], a, b) for a, b, _ in merged]
 
 
 def _opening_marks(text: str, spans: list[Span]) -> list[Span]:
@@ -150,17 +244,19 @@ def clauses(sentence: Span, lang: str = "en") -> list[Span]:
         >>> [c.text for c in clauses(s, "en")]
         ['the product is great', 'but delivery was a nightmare']
     """
+    text = sentence.text
+    word_starts = [m.start() for m in _WORDS.finditer(text)]
     cuts = [0]
-    for match in _contrast_pattern(lang).finditer(sentence.text):
-        before = sentence.text[cuts[-1]:match.start()]
-        after = sentence.text[match.end():]
-        if len(before.split()) >= _MIN_CLAUSE_WORDS and len(after.split()) >= _MIN_CLAUSE_WORDS - 1:
+    for match in _contrast_pattern(lang).finditer(text):
+        before = _count_words(text, word_starts, cuts[-1], match.start())
+        after = _count_words(text, word_starts, match.end(), len(text))
+        if before >= _MIN_CLAUSE_WORDS and after >= _MIN_CLAUSE_WORDS - 1:
             cuts.append(match.start())
-    cuts.append(len(sentence.text))
+    cuts.append(len(text))
     pieces = []
     for a, b in zip(cuts, cuts[1:]):
-        span = _trimmed(sentence.text, a, b)
-        piece = _TRAILING.sub("", span.text) if span else ""
+        span = _trimmed(text, a, b)
+        piece = _without_trailing_separators(span.text) if span else ""
         if piece:
             pieces.append(Span(piece, sentence.start + span.start, sentence.start + span.start + len(piece)))
     if not pieces:  # only separators (",", " ; "): the sentence is its own clause
@@ -168,6 +264,24 @@ def clauses(sentence: Span, lang: str = "en") -> list[Span]:
         if span:
             pieces.append(Span(span.text, sentence.start + span.start, sentence.start + span.end))
     return pieces
+
+
+def _count_words(text: str, word_starts: list[int], start: int, end: int) -> int:
+    """``len(text[start:end].split())`` without copying the slice (clauses stay linear in length)."""
+    if start >= end:
+        return 0
+    count = bisect.bisect_left(word_starts, end) - bisect.bisect_left(word_starts, start)
+    if start > 0 and not text[start].isspace() and not text[start - 1].isspace():
+        count += 1  # the slice starts inside a word, which split() counts too
+    return count
+
+
+def _without_trailing_separators(piece: str) -> str:
+    """``piece`` without trailing whitespace, commas, semicolons and colons."""
+    end = len(piece)
+    while end and (piece[end - 1].isspace() or piece[end - 1] in ",;:"):
+        end -= 1
+    return piece[:end]
 
 
 def split_comments(texts: list[str], langs: list[str]) -> list[list[list[Span]]]:

@@ -4,15 +4,19 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .errors import InputError
 from .io import TABLE_EXTENSIONS, open_table, open_writer
 from .io.tables import TableReader
-from .pipeline import Analyzer, progress_bar, resolve_text_column
+from ._workers import resolve_jobs, tag_in_order
+from .pipeline import Analyzer, TagStats, progress_bar, resolve_text_column
 
 __all__ = ["TagSummary", "tag_file", "tag_transcripts", "is_transcript"]
 
@@ -58,6 +62,7 @@ def tag_file(
     sheet: str | None = None,
     chunk_size: int = 5000,
     progress: bool = False,
+    jobs: int | None = None,
     redaction: Any | None = None,
 ) -> TagSummary:
     """Tag the comments of a table file (CSV/TSV/XLSX/Parquet/JSONL; ``"-"`` = CSV on stdin).
@@ -67,23 +72,32 @@ def tag_file(
     a failed run leaves nothing behind. The input is never modified. A
     :class:`cxtext.redact.Redaction` redacts the text column before it is tagged.
 
+    Args:
+        jobs: processes that tag (``None`` = all cores, 1 = this process only); the output is
+            the same whatever the number.
+        chunk_size: most rows read at a time; chunks are cut smaller when comments are long
+            (about :data:`CHUNK_CHARACTERS` characters of text each), and the first one is
+            small so the first rows come out at once.
+
     Example:
         >>> tag_file("comments.csv", "tagged.parquet", Analyzer(), text="comment")  # doctest: +SKIP
     """
     started = time.perf_counter()
-    analyzer.prepare()
-    if str(source) != "-" and str(output) != "-" and Path(source).resolve() == Path(output).resolve():
+    analyzer.warm_up()
+    if str(source) != "-" and str(output) != "-" and os.path.realpath(source) == os.path.realpath(output):
         raise InputError("the output file is the input file; cxtext never modifies its input: choose another -o")
+    jobs = resolve_jobs(jobs)
     reader = open_table(source, encoding=encoding, sheet=sheet)
     try:
-        return _tag_table(reader, output, analyzer, text, force, chunk_size, progress, started, redaction)
+        return _tag_table(reader, output, analyzer, text, force, chunk_size, progress, started, jobs, redaction)
     finally:
         if str(source) == "-":
             reader.path.unlink(missing_ok=True)
 
 
 def _tag_table(reader: TableReader, output: str | os.PathLike[str], analyzer: Analyzer, text: str | None,
-               force: bool, chunk_size: int, progress: bool, started: float, redaction: Any = None) -> TagSummary:
+               force: bool, chunk_size: int, progress: bool, started: float, jobs: int,
+               redaction: Any = None) -> TagSummary:
     chunks = reader.chunks(chunk_size)
     first = next(chunks, None)
     if first is None:  # header only: the output is a header too
@@ -93,18 +107,46 @@ def _tag_table(reader: TableReader, output: str | os.PathLike[str], analyzer: An
     column = resolve_text_column(first, text)
     analyzer.check_columns(reader.columns)
     metadata = {"cxtext": str(analyzer.describe())}
-    bar = progress_bar(reader.count_rows(), progress)
+    stats = TagStats()
     rows = 0
-    try:
-        with open_writer(output, force=force, list_columns=analyzer.list_columns, metadata=metadata) as writer:
-            for chunk in itertools.chain([first], chunks):
-                chunk = redaction.table(chunk, [column]) if redaction is not None else chunk
-                writer.write(analyzer.tag_chunk(chunk, column))
-                rows += len(chunk)
-                bar.update(len(chunk))
-    finally:
-        bar.close()
+    with open_writer(output, force=force, list_columns=analyzer.list_columns, metadata=metadata) as writer:
+        pieces = _by_length(itertools.chain([first], chunks), column, chunk_size)
+        if redaction is not None:
+            pieces = (redaction.table(piece, [column]) for piece in pieces)
+        bar = progress_bar(reader.count_rows(), progress)
+        try:
+            for tagged in tag_in_order(analyzer, pieces, column, jobs, stats):
+                writer.write(tagged)
+                rows += len(tagged)
+                bar.update(len(tagged))
+        finally:
+            bar.close()
+    analyzer.warn_stats(stats)
     return TagSummary(rows, time.perf_counter() - started, str(output), column)
+
+
+#: text characters per chunk handed to the tagger (long comments make smaller chunks)
+CHUNK_CHARACTERS = 2_000_000
+_FIRST_ROWS = 200
+
+
+def _by_length(chunks: Iterable[pd.DataFrame], column: str, most: int) -> Iterator[pd.DataFrame]:
+    """Re-cut chunks: at most ``most`` rows and about :data:`CHUNK_CHARACTERS` characters of
+    text each (at least one row); the first piece is small, so the first rows come out fast."""
+    limit = min(most, _FIRST_ROWS)
+    for chunk in chunks:
+        if not len(chunk):
+            yield chunk
+            continue
+        lengths = [len(v) if isinstance(v, str) else 0 for v in chunk[column].tolist()]
+        start, size = 0, 0
+        for i, length in enumerate(lengths):
+            if i > start and (i - start >= limit or size + length > CHUNK_CHARACTERS):
+                yield chunk.iloc[start:i]
+                start, size, limit = i, 0, most
+            size += length
+        yield chunk.iloc[start:]
+        limit = most
 
 
 def tag_transcripts(

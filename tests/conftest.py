@@ -47,6 +47,28 @@ class KeywordBackend(Backend):
         return out
 
 
+@register_backend("flaky")
+class FlakyBackend(KeywordBackend):
+    """Raises on texts with BOOM (or on everything with fail_all); exits the process on DIE."""
+
+    def __init__(self, fail_all: bool = False, config_error: bool = False) -> None:
+        super().__init__()
+        self.fail_all, self.config_error = fail_all, config_error
+
+    def analyze(self, texts, langs):
+        if self.config_error:
+            from cxtext.errors import ConfigError
+
+            raise ConfigError("the backend is misconfigured")
+        if self.fail_all or any("BOOM" in t for t in texts):
+            raise ValueError("cannot handle BOOM")
+        if any("DIE" in t for t in texts):
+            import os
+
+            os._exit(3)
+        return super().analyze(texts, langs)
+
+
 class KeywordTopics(TopicDetector):
     """Finds a handful of CX words."""
 

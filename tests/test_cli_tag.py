@@ -191,3 +191,93 @@ def test_table_and_transcripts_cannot_be_mixed(run, tmp_path):
     (tmp_path / "b.txt").write_text("A: hello\n")
     result = run(tmp_path / "a.csv", tmp_path / "b.txt", "-o", tmp_path / "o.csv")
     assert result.exit_code == 2 and "not both" in result.output
+
+
+def test_output_is_identical_whatever_the_number_of_jobs(tmp_path):
+    import csv
+
+    texts = ["El producto es excelente pero la entrega llegó tarde.", "ok", "", "Ottimo servizio, grazie!",
+             "O atendimento foi péssimo. Nunca mais!", "The staff were lovely but the price is too high.",
+             "ENTREGA ATRASADA!!!!!!", "😡😡", "Me cobraron dos veces; nadie responde."]
+    source = tmp_path / "in.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "comment"])
+        for i in range(450):
+            writer.writerow([i, f"{texts[i % len(texts)]} {'#' + str(i) if i % 3 else ''}".strip()])
+    outputs = []
+    for jobs in ("1", "2", "3"):
+        out = tmp_path / f"out{jobs}.csv"
+        result = CliRunner().invoke(main, ["tag", str(source), "--text", "comment", "-o", str(out), "-q",
+                                           "--jobs", jobs, "--chunk-size", "40"])
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert read_table(tmp_path / "out2.csv")["id"].tolist() == [str(i) for i in range(450)]
+
+
+def test_fallbacks_are_one_warning_line(run, tmp_path):
+    source = tmp_path / "in.csv"
+    write_table(pd.DataFrame({"comment": ["ok", "si", "The delivery was late and nobody called me back"] * 50}), source)
+    result = run(source, "--text", "comment", "-o", tmp_path / "out.csv", "--chunk-size", "20")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("Warning:")]
+    assert warnings == ["Warning: 100 of 150 comments were too short or ambiguous to detect their language and "
+                        "were analysed as 'en' (set it with --default-lang / default_lang=)"]
+
+
+def test_a_worker_that_dies_fails_the_run_cleanly(fake_models, tmp_path):
+    source = tmp_path / "in.csv"
+    write_table(pd.DataFrame({"comment": ["great product"] * 300 + ["DIE now"] + ["good"] * 10}), source)
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["tag", str(source), "--text", "comment", "-o", str(out), "-q",
+                                       "--backend", "flaky", "--jobs", "2", "--chunk-size", "50"])
+    assert result.exit_code == 2
+    assert "a worker process died while tagging rows 301-311" in result.output
+    assert not out.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_help_imports_nothing_heavy():
+    # modules imported, not seconds: `cxtext --help` must not load pandas, numpy or spaCy
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from cxtext.cli import main; "
+            "CliRunner().invoke(main, ['--help']); "
+            "print(sorted(m for m in ('pandas', 'numpy', 'spacy', 'pyarrow', 'cxtext.pipeline') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_short_help_of_the_group_matches_each_command():
+    import click
+
+    from cxtext.cli import COMMANDS, SHORT_HELP
+
+    ctx = click.Context(main)
+    assert sorted(SHORT_HELP) == sorted(COMMANDS)
+    for name in COMMANDS:
+        assert SHORT_HELP[name] == main.get_command(ctx, name).get_short_help_str(limit=45), name
+
+
+@pytest.mark.slow
+def test_workers_end_when_the_parent_is_killed(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "in.csv"
+    write_table(pd.DataFrame({"comment": ["The delivery was late. Nobody called me back!"] * 3000}), source)
+    proc = subprocess.Popen([sys.executable, "-m", "cxtext", "tag", str(source), "--text", "comment", "-o", "-",
+                             "-q", "--jobs", "2", "--chunk-size", "50"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    proc.stdout.readline()
+    proc.stdout.readline()
+    workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    proc.kill()
+    proc.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(os.path.exists(f"/proc/{w}") for w in workers):
+        time.sleep(0.2)
+    assert workers and not any(os.path.exists(f"/proc/{w}") for w in workers)

@@ -51,7 +51,7 @@ def test_hand_computed_nps_impact(small):
     assert t.loc["process", "metric_with"] == pytest.approx(-100)
     assert t.loc["process", "mean_score_with"] == pytest.approx(4.5)
     assert t.loc["process", "mean_score_without"] == pytest.approx(9.0)
-    assert t.loc["process", "n"] == 2 and t.loc["process", "share"] == pytest.approx(2 / 6)
+    assert t.loc["process", "n"] == 2 and t.loc["process", "share"] == pytest.approx(100 * 2 / 6)
     # price (rows 2, 3: 6, 9) -> without: 3, 10, 10, 7 -> (2 - 1) / 4 = 25
     assert t.loc["price", "impact"] == pytest.approx(100 / 6 - 25)
     assert t.loc["price:positive", "n"] == 1
@@ -178,7 +178,7 @@ def test_planted_driver_through_driver_table():
     assert "ci_crosses_zero" in price["flags"]
     assert t.attrs["segments"]["all"]["method"]["topic"] == "Shapley (exact)"
     for level, r2 in t.attrs["segments"]["all"]["r2"].items():
-        assert t.loc[t.level == level, "weight"].sum() == pytest.approx(r2)
+        assert t.loc[t.level == level, "weight"].sum() == pytest.approx(100 * r2)  # % of the variance
 
 
 def test_collinear_flag():
@@ -260,3 +260,38 @@ def test_cli_drivers(tmp_path, small):
     assert seg.exit_code == 0 and "segment" in pd.read_csv(tmp_path / "s.csv").columns
     bad = CliRunner().invoke(main, ["drivers", str(src), "--score", "nps", "-o", str(tmp_path / "x.xlsx")])
     assert bad.exit_code == 2
+
+
+def test_cli_share_and_weight_are_percentages_like_the_report(tmp_path, small):
+    from cxtext.cli import main
+
+    src = tmp_path / "tagged.csv"
+    small.to_csv(src, index=False)
+    result = CliRunner().invoke(main, ["drivers", str(src), "--score", "nps", "--n-boot", "20", "--min-n", "1",
+                                       "-o", str(tmp_path / "d.csv")])
+    assert result.exit_code == 0, result.output
+    line = next(row for row in result.output.splitlines() if row.strip().startswith("process "))
+    assert "33.3%" in line  # 2 of 6 comments
+    table = pd.read_csv(tmp_path / "d.csv").set_index("driver")
+    assert table.loc["process", "share"] == pytest.approx(100 * 2 / 6)
+    from cxtext.report import build_report
+
+    assert "<td>process</td><td>2</td><td>33.3%</td>" in build_report(small, "nps", "nps", n_boot=20, min_n=1)
+
+
+def test_cli_hides_small_drivers_unless_asked(tmp_path, small):
+    from cxtext.cli import main
+
+    src = tmp_path / "tagged.csv"
+    small.to_csv(src, index=False)
+    hidden = CliRunner().invoke(main, ["drivers", str(src), "--score", "nps", "--n-boot", "20"])
+    assert hidden.exit_code == 0 and "process" not in hidden.output and "--show-small" in hidden.output
+    shown = CliRunner().invoke(main, ["drivers", str(src), "--score", "nps", "--n-boot", "20", "--show-small"])
+    assert "process" in shown.output and "min_n" not in shown.output and "30 times (--min-n)" in shown.output
+
+
+def test_by_segment_lists_only_drivers_the_segment_mentions(small):
+    table = _quiet(small, "nps", "nps", by="sentiment_people", n_boot=20)
+    segments = table[table["segment"] != "all"]
+    assert (segments["n"] > 0).all()
+    assert sorted(segments.loc[segments.segment == "positive", "driver"]) == ["people", "people:positive"]

@@ -128,7 +128,7 @@ def test_writer_is_atomic_and_refuses_overwrite(tmp_path, frame):
             raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
     write_table(frame, target)
-    with pytest.raises(OutputExistsError, match="--force"):
+    with pytest.raises(OutputExistsError, match="force=True"):
         write_table(frame, target)
     write_table(frame.head(1), target, force=True)
     assert len(read_table(target)) == 1

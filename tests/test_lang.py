@@ -31,3 +31,37 @@ def test_restricted_languages_and_bad_default():
     assert LanguageDetector(["es", "pt"], default="es")("Il servizio è stato eccellente, grazie mille") in {"es", "pt"}
     with pytest.raises(ConfigError, match="unsupported language 'en'"):
         LanguageDetector(["es"], default="en")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("ENTREGA ATRASADA!!!!!!", "pt"), ("Entrega ATRASADA!!!!!!", "pt"), ("Todo perfecto, repetiré.", "es"),
+    ("MUY MALA ATENCION", "es"), ("no me gusto nada", "es"), ("nao recomendo", "pt"),
+    ("Muito bom", "pt"), ("Adorei!", "pt"), ("SERVIZIO PESSIMO", "it"), ("Niente da segnalare", "it"),
+    ("molto caro", "it"), ("VERY BAD EXPERIENCE", "en"), ("Nothing to add", "en"), ("love it", "en"),
+])
+def test_short_shouted_and_accentless_comments(text, lang):
+    assert LanguageDetector(default="en")(text) == lang
+
+
+def test_reasons_count_fallbacks_and_forced_languages():
+    found = LanguageDetector(default="en").detect(["ok", "Nada que añadir", "", "!!"])
+    assert found.langs == ["en", "es", "und", "und"] and found.fallbacks == 1 and found.forced == 0
+    forced = LanguageDetector(["es", "pt"], default="es").detect(
+        ["I was on hold for 45 minutes and nobody ever answered the phone", "Me cobraron dos veces"])
+    assert forced.langs[1] == "es" and forced.langs[0] in {"es", "pt"} and forced.forced == 1
+
+
+def test_scores_are_py3langids():
+    import numpy as np
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from cxtext.lang import _model, _softmax
+
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    reference.set_languages(list(_model().classes))
+    texts = ["La entrega llegó tarde", "Il prodotto è ottimo", "Great product, awful delivery", "é", "x" * 3000]
+    encoded = [t.encode("utf-8") for t in texts]
+    scores, known = _model().log_scores(encoded)
+    ours = _softmax(scores / np.sqrt([len(e) for e in encoded])[:, None])
+    expected = np.array([reference._decide(e) for e in encoded])
+    assert known.all() and np.allclose(ours, expected, atol=1e-4)

@@ -14,6 +14,7 @@ from cxtext.aggregate import aggregate_predictions, topic_sentiment
 from cxtext.backends.base import Prediction
 from cxtext.errors import ColumnError, ConfigError
 from cxtext.schema import CX_TOPICS, output_columns
+from cxtext.topics.base import TopicMatch
 
 
 def _p(score: float) -> Prediction:
@@ -133,7 +134,7 @@ def test_tag_returns_new_frame_with_contract_columns(fake_models):
 
 def test_existing_output_column_needs_prefix(fake_models):
     frame = pd.DataFrame({"comment": ["great"], "sentiment": ["x"]})
-    with pytest.raises(ColumnError, match="--prefix"):
+    with pytest.raises(ColumnError, match="prefix="):
         cxtext.tag(frame, text="comment", **fake_models)
     tagged = cxtext.tag(frame, text="comment", prefix="cx_", **fake_models)
     assert tagged["sentiment"].tolist() == ["x"]
@@ -145,7 +146,7 @@ def test_text_column_is_inferred_or_explained(fake_models):
                           "comment": ["the delivery was late again", "great product and kind staff"]})
     assert cxtext.tag(frame, **fake_models)["sentiment"].tolist() == ["negative", "positive"]
     frame["other"] = ["this is another long text", "and one more long text"]
-    with pytest.raises(ColumnError, match="2 text-like columns.*--text"):
+    with pytest.raises(ColumnError, match="2 text-like columns.*text="):
         cxtext.tag(frame, **fake_models)
     with pytest.raises(ColumnError, match="did you mean 'comment'"):
         cxtext.tag(frame, text="coment", **fake_models)
@@ -197,3 +198,87 @@ def fake_models_session():
     analyzer = cxtext.Analyzer(backend="keywords").prepare()
     yield analyzer
     mp.undo()
+
+
+class _CountingEq(str):
+    """Evidence text that counts how often it is compared."""
+
+    calls = [0]
+
+    def __eq__(self, other):  # noqa: ANN001, ANN204
+        _CountingEq.calls[0] += 1
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+
+def test_evidence_work_grows_linearly_with_matches(fake_models, monkeypatch):
+    # comparisons counted, not seconds: collecting evidence by `item in list` compares every
+    # match with every earlier one (a 1M-character comment took minutes)
+    import cxtext.topics
+    from conftest import KeywordTopics
+
+    class CountingTopics(KeywordTopics):
+        def detect(self, texts, langs):
+            return [[TopicMatch(m.topic, m.start, m.end, _CountingEq(m.text)) for m in found]
+                    for found in super().detect(texts, langs)]
+
+    monkeypatch.setattr(cxtext.topics, "resolve_detectors", lambda **_: [CountingTopics()], raising=False)
+    analyzer = cxtext.Analyzer(backend="keywords")
+
+    def comparisons(n: int) -> int:
+        _CountingEq.calls[0] = 0
+        analyzer(" ".join(f"delivery {i} was late, but price {i} was fine," for i in range(n)))
+        return _CountingEq.calls[0]
+
+    assert comparisons(800) <= 5 * max(comparisons(200), 1)
+
+
+def test_a_comment_that_makes_the_backend_raise_gets_empty_tags_and_one_warning(fake_models):
+    frame = pd.DataFrame({"comment": ["great product", "BOOM great", "awful delivery", None] * 30})
+    analyzer = cxtext.Analyzer(backend="flaky")
+    with pytest.warns(cxtext.errors.CxtextWarning, match=r"30 of 120 comments could not be analysed.*ValueError: cannot handle BOOM") as caught:
+        tagged = analyzer.tag(frame, text="comment")
+    assert len([w for w in caught if "could not be analysed" in str(w.message)]) == 1
+    assert tagged["sentiment"].tolist()[:4] == ["positive", "", "negative", ""]
+    assert math.isnan(tagged["sentiment_score"].iloc[1]) and tagged["topics"].iloc[1] == []
+    result = analyzer("BOOM")
+    assert result.failed and result.empty and analyzer("great").sentiment == "positive"
+
+
+@pytest.mark.parametrize("options", [{"fail_all": True}, {"config_error": True}])
+def test_a_backend_that_fails_on_everything_still_stops_the_run(fake_models, options):
+    analyzer = cxtext.Analyzer(backend="flaky", backend_options=options)
+    with pytest.raises((ValueError, ConfigError), match="BOOM|misconfigured"):
+        analyzer.analyze(["great product", "awful delivery", "kind staff"])
+
+
+def test_language_fallbacks_are_counted_in_one_warning(fake_models):
+    frame = pd.DataFrame({"comment": ["ok", "si", "Customer service was excellent and very fast"] * 700})
+    with pytest.warns(cxtext.errors.CxtextWarning) as caught:
+        cxtext.Analyzer(**fake_models).tag(frame, text="comment")
+    lines = [str(w.message) for w in caught]
+    assert lines == ["1,400 of 2,100 comments were too short or ambiguous to detect their language and "
+                     "were analysed as 'en' (set it with --default-lang / default_lang=)"]
+
+
+def test_forced_languages_are_counted(fake_models):
+    frame = pd.DataFrame({"comment": ["I was on hold for 45 minutes and nobody ever answered the phone",
+                                      "Me cobraron dos veces y nadie me devolvió el dinero"]})
+    with pytest.warns(cxtext.errors.CxtextWarning, match="1 looked clearly written in a language not in es,pt"):
+        cxtext.Analyzer(languages=["es", "pt"], **fake_models).tag(frame, text="comment")
+
+
+def test_progress_bar_shows_rows_per_second_even_when_slow():
+    from cxtext.pipeline import progress_bar
+
+    bar = progress_bar(3, enabled=True)
+    try:
+        slow = bar.format_meter(n=1, total=3, elapsed=6.5, unit=bar.unit, unit_scale=True,
+                                rate=1 / 6.5, bar_format=bar.bar_format)
+        fast = bar.format_meter(n=120_000, total=None, elapsed=10, unit=bar.unit, unit_scale=True,
+                                rate=12_000, bar_format="{n_fmt} rows [{elapsed}, {rate_noinv_fmt}]")
+    finally:
+        bar.close()
+    assert "0.15 rows/s" in slow and "s/" not in slow.replace("rows/s", "")
+    assert "12.0k rows/s" in fast

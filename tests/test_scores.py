@@ -196,3 +196,51 @@ def test_cli_scores(tmp_path):
     assert again.exit_code == 2 and "--force" in again.output
     bad = CliRunner().invoke(main, ["scores", str(src), "--nps", "nope"])
     assert bad.exit_code == 2 and "nope" in bad.output
+
+
+def test_cli_issues_file_names_every_bad_row(tmp_path):
+    from click.testing import CliRunner
+
+    from cxtext.cli import main
+
+    src = tmp_path / "survey.csv"
+    pd.DataFrame({"id": ["a", "b", "c", "d"], "nps": ["10", "11", "", "n/a"]}).to_csv(src, index=False)
+    result = CliRunner().invoke(main, ["scores", str(src), "--nps", "nps", "--issues", str(tmp_path / "bad.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "--issues issues.csv lists them row by row" in result.output and "validate_scores" not in result.output
+    from cxtext.io import read_table
+
+    issues = read_table(tmp_path / "bad.xlsx")
+    assert issues["id"].tolist() == ["a", "b", "c", "d"]
+    assert issues["score_issue"].fillna("").tolist() == ["", "nps: out of range 0-10: 11", "nps: missing",
+                                                         "nps: not a number: 'n/a'"]
+
+
+def test_scale_says_which_direction_is_better(tmp_path):
+    from click.testing import CliRunner
+
+    from cxtext.cli import main
+
+    df = pd.DataFrame({"ces": ["Muy fácil", "Difícil", "very easy"], "effort": [1, 2, 7]})
+    table = score_table(df, ces="ces").set_index("metric")
+    assert table.loc["ces", "scale"] == "mean 1-5, higher = easier"
+    table = score_table(df, ces="effort", ces_scale=7, ces_direction="lower_is_easier").set_index("metric")
+    assert table.loc["ces", "scale"] == "mean 1-7, higher = easier (answers reversed: 1 was easiest)"
+    assert table.loc["ces_top_box", "scale"] == "% easy (answering 1-2)"
+    src = tmp_path / "s.csv"
+    df.to_csv(src, index=False)
+    printed = CliRunner().invoke(main, ["scores", str(src), "--ces", "ces"])
+    assert printed.exit_code == 0 and "higher = easier" in printed.output
+
+
+def test_messages_name_cli_options_in_the_cli_and_arguments_in_python(tmp_path):
+    from click.testing import CliRunner
+
+    from cxtext.cli import main
+
+    with pytest.raises(ConfigError, match="nps=, csat= or ces="):
+        score_table(pd.DataFrame({"nps": [1]}))
+    src = tmp_path / "s.csv"
+    pd.DataFrame({"ces": ["1", "2"]}).to_csv(src, index=False)
+    result = CliRunner().invoke(main, ["scores", str(src), "--ces", "ces"])
+    assert result.exit_code == 2 and "--ces-direction" in result.output and "ces_direction" not in result.output

@@ -67,3 +67,60 @@ def test_spanish_opening_marks_start_their_sentence(text, expected):
     spans = sentences(text, "es")
     assert [s.text for s in spans] == expected
     assert all(text[s.start:s.end] == s.text for s in spans)
+
+
+def _spacy_sentences(text: str, lang: str) -> list[Span]:
+    """The reference: a full spaCy Doc through the sentencizer, as cxtext did before."""
+    from cxtext import segment
+
+    if not segment._needs_sentencizer(text):
+        span = segment._trimmed(text, 0, len(text))
+        return [span] if span else []
+    doc = segment._nlp(lang)(text)
+    spans = [segment._trimmed(text, s.start_char, s.end_char) for s in doc.sents]
+    return segment._opening_marks(text, segment._attach_punctuation(text, [s for s in spans if s]))
+
+
+_TRICKY = ["a", "A", "b", "EE", " ", "  ", "\n", "\t", "\u00a0", ".", "!", "?", ",", ";", ":", ")", "(",
+           "\"", "'", "-", "…", "...", "。", "！", "‼", ":)", "😀", "etc.", "Sr.", "a.", "e.g.", "U.S.",
+           "p.m.", "Dr.", "EE. UU.", "10km", "www.x.com", "3.5", "\u2028"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TRICKY), max_size=30).map("".join), st.sampled_from(["es", "it", "pt", "en"]))
+def test_sentence_boundaries_are_spacys(text, lang):
+    assert sentences(text, lang) == _spacy_sentences(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Great.\n:) ok", "en"), ("Great. :) ok", "en"), ("Llegó de EE. UU. Todo bien.", "es"),
+    ("Hello.World and hello.world. A. B. c.", "en"), ("Sr. López llegó tarde. Mal.", "es"),
+    ("Wow!!!Thanks. ¡Hola! ¿Qué tal?", "es"), ("Ottimo…davvero. Sì!  ,  ", "it"),
+])
+def test_sentence_boundaries_on_known_tokenizer_cases(text, lang):
+    assert sentences(text, lang) == _spacy_sentences(text, lang)
+
+
+class _CountingStr(str):
+    """A str that counts the characters copied by slicing it (its slices count too)."""
+
+    copied = [0]
+
+    def __getitem__(self, key):  # noqa: ANN001, ANN204
+        piece = str.__getitem__(self, key)
+        _CountingStr.copied[0] += len(piece)
+        return _CountingStr(piece)
+
+
+def _work(text: str, lang: str = "en") -> int:
+    _CountingStr.copied[0] = 0
+    split_comments([_CountingStr(text)], [lang])
+    return _CountingStr.copied[0]
+
+
+@pytest.mark.parametrize("unit", ["great product, but slow delivery, ", "bad!!! but ok ", "x but y but z "])
+def test_splitting_work_grows_linearly_with_comment_length(unit):
+    # characters copied, not seconds: a quadratic step (re-slicing the rest of the text at every
+    # contrast marker) grows 16x from n to 4n; linear work grows 4x
+    small, large = _work(unit * 200), _work(unit * 800)
+    assert large <= 5 * small

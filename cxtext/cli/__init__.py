@@ -31,9 +31,31 @@ COMMANDS: dict[str, str] = {
 }
 
 
+#: command name -> the first line of its help, shown by ``cxtext --help`` without importing the
+#: command (tests/test_cli_tag.py checks they match the commands' own help)
+SHORT_HELP: dict[str, str] = {
+    "agree": "Agreement between two coders on the same...",
+    "codebook": "Show, check and export topic codebooks...",
+    "drivers": "Drivers of a score in a TAGGED file...",
+    "export": "Export coded data for qualitative-analysis...",
+    "import": "Import coding done in NVivo, ATLAS.ti,...",
+    "redact": "Replace personal data by [EMAIL], [PHONE],...",
+    "report": "Write an HTML report of the score and its...",
+    "scores": "NPS, CSAT and CES of FILE with 95%...",
+    "summarize": "Summarise tagged turns per speaker or...",
+    "tag": "Tag comments with language, sentiment,...",
+    "train": "Train models from your own labelled comments.",
+}
+
+
 class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SHORT_HELP.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:

@@ -1,16 +1,16 @@
 """``cxtext drivers``: which topics (and feelings about them) move the score."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from ._common import (
-    UsageError,
+    check_frame_output,
     force_option,
+    input_file_options,
     library_call,
     print_table,
     quiet_option,
+    table_io_options,
     warnings_shown_unless,
     write_frame,
 )
@@ -29,20 +29,26 @@ __all__ = ["drivers"]
               help="Key-driver model: OLS on the score, or logistic (promoter vs detractor; top box).")
 @click.option("--n-boot", default=2000, show_default=True, type=click.IntRange(0), help="Bootstrap resamples.")
 @click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--min-n", default=30, show_default=True, type=click.IntRange(1), help="Flag drivers with fewer mentions.")
+@click.option("--min-n", default=30, show_default=True, type=click.IntRange(1),
+              help="Flag drivers with fewer mentions, and leave them out of the printed table.")
+@click.option("--show-small", is_flag=True, help="Also print the drivers mentioned fewer than --min-n times.")
 @click.option("--all-columns", is_flag=True, help="Print every column, not just the main ones.")
-@click.option("-o", "--output", metavar="FILE", help="Write the table (.csv, .tsv or .json).")
+@click.option("-o", "--output", metavar="FILE", help="Write the table (.csv, .tsv or .json; every driver).")
+@input_file_options
+@table_io_options
 @force_option
 @quiet_option
 @library_call
 def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | None, ces_direction: str | None,
-            model: str, n_boot: int, seed: int, min_n: int, all_columns: bool, output: str | None,
-            force: bool, quiet: bool) -> None:
+            model: str, n_boot: int, seed: int, min_n: int, show_small: bool, all_columns: bool,
+            output: str | None, encoding: str | None, sheet: str | None, force: bool, quiet: bool) -> None:
     """Drivers of a score in a TAGGED file (output of `cxtext tag`), sorted by impact.
 
     impact = metric of all comments - metric without the comments that mention the driver
-    (95% bootstrap interval); weight = share of the score's explained variance (Shapley /
-    relative weights, summing to R²); flags: small_n, ci_crosses_zero, collinear(...).
+    (95% bootstrap interval); share = % of the comments that mention it; weight = % of the
+    score's variance it explains (Shapley / relative weights; a level's weights sum to R²);
+    flags: small_n, ci_crosses_zero, collinear(...). With --by, a segment lists only the
+    drivers its comments mention.
 
     \b
     Examples:
@@ -52,9 +58,8 @@ def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | N
     """
     from ..drivers import driver_table, read_tagged
 
-    if output and Path(output).suffix.lower() not in (".csv", ".tsv", ".json"):
-        raise UsageError(f"cannot write {output!r}: use a .csv, .tsv or .json output file")
-    table = read_tagged(tagged)
+    check_frame_output(output, force)
+    table = read_tagged(tagged, encoding=encoding, sheet=sheet)
     with warnings_shown_unless(quiet):
         result = driver_table(table, score, metric, by, scale=scale, direction=ces_direction, model=model,
                               n_boot=n_boot, seed=seed, min_n=min_n)
@@ -63,4 +68,15 @@ def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | N
     if not quiet or not output:
         main = ["driver", "n", "share", "impact", "ci_low", "ci_high", "weight", "flags"]
         shown = result if all_columns else result[(["segment"] if by else []) + main]
-        print_table(shown)
+        small = shown["n"] < min_n
+        if not show_small:
+            shown = shown[~small]
+        shown = shown.assign(share=[f"{v:.1f}%" for v in shown["share"]],
+                             weight=["-" if v != v else f"{v:.1f}%" for v in shown["weight"]])
+        if shown.empty:
+            click.echo(f"No driver is mentioned {min_n} times or more (--min-n); --show-small prints them all.")
+        else:
+            print_table(shown)
+        if small.any() and not show_small:
+            click.echo(f"({int(small.sum())} row(s) with fewer than {min_n} mentions not shown; --show-small "
+                       "prints them" + (", the -o file has them" if output else "") + ")", err=True)

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import click
 
-from ._common import force_option, library_call, print_table, quiet_option, warnings_shown_unless, write_frame
+from ._common import (
+    check_frame_output,
+    force_option,
+    input_file_options,
+    library_call,
+    print_table,
+    quiet_option,
+    table_io_options,
+    warnings_shown_unless,
+    write_frame,
+)
+
+__all__ = ["scores"]
 
 
 @click.command()
@@ -19,33 +31,70 @@ from ._common import force_option, library_call, print_table, quiet_option, warn
 @click.option("--ces-scale", metavar="N|LOW-HIGH", help="Numeric CES scale (default: CES read as labels).")
 @click.option("--ces-direction", type=click.Choice(["higher_is_easier", "lower_is_easier"]), help="Needed with --ces-scale.")
 @click.option("-o", "--output", metavar="FILE", help="Write the table (.csv, .tsv or .json).")
+@click.option("--issues", "issues", metavar="FILE",
+              help="Write every input row with a 'score_issue' column naming what is wrong with its scores "
+                   "(.csv .tsv .xlsx .parquet .jsonl).")
+@input_file_options
+@table_io_options
+@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]),
+              help="dask: FILE is a folder or glob of parts, counted on a Dask cluster (needs cxtext[dask]).")
+@click.option("--scheduler", metavar="ADDRESS", help="[dask] scheduler address (default: a local cluster).")
 @force_option
 @quiet_option
 @library_call
 def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | None, by: str | None,
            nps_scale: str, csat_scale: str, csat_top_box: int, ces_scale: str | None, ces_direction: str | None,
-           output: str | None, force: bool, quiet: bool) -> None:
+           output: str | None, issues: str | None, encoding: str | None, sheet: str | None, engine: str,
+           scheduler: str | None, force: bool, quiet: bool) -> None:
     """NPS, CSAT and CES of FILE with 95% intervals (overall, and per segment with --by).
 
     Invalid answers (out of range, not a number, unknown CES label) are left out and counted
-    in a warning; `cxtext.scores.validate_scores` names them row by row.
+    in a warning; --issues FILE writes every row with a score_issue column that names them.
+    The scale column says what each value means: CES is always reported as ease (higher =
+    easier; numeric answers where low means easy are reversed).
 
     \b
     Examples:
       cxtext scores survey.csv --nps nps
       cxtext scores survey.csv --nps nps --csat csat --ces ces --by channel -o scores.csv
       cxtext scores survey.csv --ces effort --ces-scale 7 --ces-direction higher_is_easier
+      cxtext scores export.csv --sep ";" --header-row 3 --nps nps --issues bad_scores.xlsx
+      cxtext scores tagged/ --nps score --engine dask --scheduler tcp://HOST:8786 -o s.csv
     """
     from ..drivers import read_tagged
-    from ..scores import score_table
+    from ..io import check_output_path, write_table
+    from ..scores import score_table, validate_scores
 
-    table = read_tagged(file)
-    with warnings_shown_unless(quiet):
-        result = score_table(table, nps=nps_col, csat=csat_col, ces=ces_col, by=by, nps_scale=nps_scale,
-                             csat_scale=csat_scale, csat_top_box=csat_top_box, ces_scale=ces_scale,
-                             ces_direction=ces_direction)
+    check_frame_output(output, force)
+    if issues:
+        check_output_path(issues, force)
+    options = {"nps_scale": nps_scale, "csat_scale": csat_scale, "csat_top_box": csat_top_box,
+               "ces_scale": ces_scale, "ces_direction": ces_direction}
+    columns = {"nps": nps_col, "csat": csat_col, "ces": ces_col}
+    if engine == "dask":
+        if issues:
+            raise click.UsageError("--issues writes every row, which --engine dask does not bring back; "
+                                   "run without --engine dask (or write the tagged parts with cxtext tag)")
+        from .. import dask as cxdask
+
+        with warnings_shown_unless(quiet), cxdask.client(scheduler):
+            result = cxdask.scores(cxdask.read_table(file), by=by, **columns, **options)
+    else:
+        table = read_tagged(file, encoding=encoding, sheet=sheet)
+        with warnings_shown_unless(quiet):
+            result = score_table(table, by=by, **columns, **options)
+    if issues:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the same counts were just shown
+            checked = validate_scores(table, **columns, **options)
+        write_table(checked, issues, force=force)
+        if not quiet:
+            bad = int(checked["score_issue"].ne("").sum())
+            click.echo(f"Wrote {len(checked):,} rows ({bad:,} with a score issue) to {issues}", err=True)
     if output:
         write_frame(result, output, force)
     if not quiet or not output:
-        shown = ["segment", "metric", "n", "value", "ci_low", "ci_high"]
+        shown = ["segment", "metric", "n", "value", "ci_low", "ci_high", "scale"]
         print_table(result[shown])

@@ -5,7 +5,7 @@ import click
 
 from ..aggregate import TOPIC_POLAR_MIN
 from ..schema import LANGUAGES
-from ._common import UsageError, force_option, library_call, quiet_option
+from ._common import UsageError, force_option, library_call, quiet_option, table_io_options
 from .redact import redaction_options
 
 __all__ = ["tag"]
@@ -45,12 +45,21 @@ __all__ = ["tag"]
 @click.option("--encoding", metavar="NAME", help="Encoding of a CSV/TSV input (default: detect UTF-8, else cp1252/latin-1).")
 @click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx input (default: the first).")
 @click.option("--chunk-size", default=5000, show_default=True, type=click.IntRange(1),
-              help="Rows read, tagged and written at a time.")
+              help="Most rows read, tagged and written at a time (fewer when comments are long).")
+@click.option("--jobs", "-j", default=0, type=click.IntRange(0), metavar="N",
+              help="Processes that tag: 0 = all cores (default), 1 = this process only. "
+                   "The output is the same whatever N is.")
+@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]),
+              help="local: this machine (--jobs); dask: a Dask cluster, INPUT a folder or glob of "
+                   ".parquet/.csv/.jsonl parts, -o a folder of Parquet parts (needs cxtext[dask]).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="[dask] scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 @click.option("--unit", default="turn", show_default=True, type=click.Choice(["turn", "cue", "sentence"]),
               help="[transcripts] one row per speaker turn, per cue, or per sentence.")
 @click.option("--exclude-speaker", "exclude_speakers", multiple=True, metavar="NAME",
               help="[transcripts] drop turns of this speaker (case-insensitive, regex allowed); repeatable.")
 @click.option("--speakers", metavar="FILE", help="[transcripts] CSV mapping speaker to role/participant id/demographics.")
+@table_io_options
 @click.option("--redact", "redact", is_flag=True,
               help="Replace personal data in the text by [EMAIL], [PHONE], [PERSON], ... before tagging "
                    "(see cxtext redact --help); evidence offsets point into the redacted text.")
@@ -62,7 +71,8 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         languages: str, backend: str, codebooks: tuple[str, ...], topic_model: str | None,
         topic_combine: str, zero_shot: bool, sentiment_model: str | None, emotion_model: str | None,
         label_map: str | None, batch_size: int | None, device: str | None, topic_polar_min: float, prefix: str,
-        encoding: str | None, sheet: str | None, chunk_size: int, unit: str,
+        encoding: str | None, sheet: str | None, chunk_size: int, jobs: int, engine: str,
+        scheduler: str | None, unit: str,
         exclude_speakers: tuple[str, ...], speakers: str | None, redact: bool, entities: str,
         names: tuple[str, ...], pseudonymize_speakers: bool, speaker_key: str | None, force: bool, quiet: bool) -> None:
     """Tag comments with language, sentiment, emotions and CX topics.
@@ -75,24 +85,27 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
     \b
     Examples:
       cxtext tag comments.csv --text comment -o tagged.csv
+      cxtext tag big.parquet --text comment --jobs 2 -o tagged.parquet
       cxtext tag comments.xlsx --text "¿Por qué?" -o tagged.parquet
       cxtext tag survey.csv --text comment --lang es --codebook default --codebook journey -o out.csv
       cat comments.csv | cxtext tag - --text comment -o - > tagged.csv
       cxtext tag interviews/*.vtt --exclude-speaker Moderator -o turns.csv
       cxtext tag interviews/ --redact --pseudonymize-speakers --speaker-key key.csv -o turns.csv
+      cxtext tag "parts/*.parquet" --text comment --engine dask --scheduler tcp://HOST:8786 -o tagged/
     """
     from ..pipeline import Analyzer
     from ..tagfile import is_transcript, tag_file, tag_transcripts
 
     zero_shot_options = {"batch_size": batch_size, "device": device} if zero_shot else None
-    analyzer = Analyzer(
+    backend_options = {"sentiment_model": sentiment_model, "emotion_model": emotion_model,
+                       "label_map": label_map, "batch_size": batch_size, "device": device}
+    options = dict(
         languages=[code.strip() for code in languages.split(",") if code.strip()],
         lang=lang,
         default_lang=default_lang,
         backend=backend,
-        backend_options={"sentiment_model": sentiment_model, "emotion_model": emotion_model,
-                         "label_map": label_map, "batch_size": batch_size, "device": device},
-        codebooks=codebooks or ("default",),
+        backend_options={k: v for k, v in backend_options.items() if v is not None},
+        codebooks=list(codebooks or ("default",)),
         topic_model=topic_model,
         topic_combine=topic_combine,
         zero_shot=zero_shot,
@@ -100,8 +113,24 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         prefix=prefix,
         topic_polar_min=topic_polar_min,
     )
-    progress = not quiet
     redaction = _redaction(redact, entities, names, pseudonymize_speakers, speaker_key)
+    if engine == "dask":
+        from ..dask import tag_files
+
+        if redaction is not None:
+            raise UsageError("--redact runs with the local engine; redact the parts first (cxtext redact) "
+                             "or leave out --engine dask")
+        if len(inputs) != 1 or not text:
+            raise UsageError("--engine dask takes one folder or glob of parts and --text COLUMN, e.g. "
+                             "cxtext tag \"parts/*.parquet\" --text comment --engine dask -o tagged/")
+        rows = tag_files(inputs[0], output, text, scheduler=scheduler, force=force, **options)
+        if not quiet:
+            click.echo(f"Tagged {rows:,} rows on Dask -> {output}", err=True)
+        return
+    if scheduler:
+        raise UsageError("--scheduler needs --engine dask")
+    analyzer = Analyzer(**options)
+    progress = not quiet
     transcripts = [i for i in inputs if i != "-" and is_transcript(i)]
     if transcripts:
         if len(transcripts) != len(inputs):
@@ -114,7 +143,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         if pseudonymize_speakers:
             raise UsageError("--pseudonymize-speakers is for transcripts (.txt .vtt .srt .docx), not tables")
         summary = tag_file(inputs[0], output, analyzer, text=text, force=force, encoding=encoding,
-                           sheet=sheet, chunk_size=chunk_size, progress=progress, redaction=redaction)
+                           sheet=sheet, chunk_size=chunk_size, progress=progress, jobs=jobs, redaction=redaction)
     if redaction is not None:
         redaction.write_key()
         if not quiet:

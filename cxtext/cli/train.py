@@ -58,7 +58,7 @@ def topics(path: str, text_column: str, labels_column: str, output: str, separat
     from ..io import check_output_path, read_table
     from ..topics.training import train_topic_model
 
-    check_output_path(output, force)
+    check_output_path(output, force, folder=True)
     frame = read_table(path)
     model = train_topic_model(frame, text_column, labels_column, separator=separator,
                               lang=None if lang == "auto" else lang, validation_size=validation_size, cv=cv,

@@ -1,4 +1,9 @@
-"""Plotly figures of the report (plotly is imported lazily)."""
+"""Plotly figures of the report (plotly is imported lazily).
+
+Every figure fits a phone (420 px) as well as a desktop: titles and explanations are HTML
+around the chart (they wrap), axis titles are short, legends sit below the plot, and labels that
+could collide (the quadrant's topics) are a legend, not text placed on the plot.
+"""
 from __future__ import annotations
 
 import math
@@ -9,15 +14,20 @@ import pandas as pd
 
 from ..schema import TOPIC_SENTIMENTS
 
-__all__ = ["driver_chart", "quadrant_chart", "heatmap_chart", "segment_chart", "figure_html", "METRIC_LABELS"]
+__all__ = ["driver_chart", "quadrant_chart", "heatmap_chart", "segment_chart", "trend_chart", "figure_html",
+           "METRIC_LABELS", "topic_importance"]
 
 METRIC_LABELS = {"nps": "NPS", "csat": "CSAT (mean)", "ces": "CES (mean ease)"}
 _NEG, _POS, _GREY = "#c0392b", "#1e8449", "#95a5a6"
+_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+            "#bcbd22", "#17becf")
 _LAYOUT: dict[str, Any] = {
     "template": "plotly_white",
-    "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
-    "margin": {"l": 10, "r": 20, "t": 50, "b": 40},
+    "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
+    "margin": {"l": 8, "r": 12, "t": 12, "b": 8},
+    "autosize": True,
 }
+_LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0}
 
 
 def _go():  # noqa: ANN202
@@ -32,7 +42,11 @@ def _fmt(value: float, metric: str) -> str:
     return f"{value:+.1f}" if metric == "nps" else f"{value:.2f}"
 
 
-def driver_chart(drivers: pd.DataFrame, metric: str, min_n: int, top: int = 14) -> Any:
+def _short(label: str, limit: int = 26) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def driver_chart(drivers: pd.DataFrame, metric: str, min_n: int, top: int = 12) -> Any:
     """Horizontal bars of impact with 95% bootstrap error bars (grey: n below ``min_n``)."""
     go = _go()
     data = drivers.head(top).iloc[::-1]
@@ -40,78 +54,76 @@ def driver_chart(drivers: pd.DataFrame, metric: str, min_n: int, top: int = 14) 
         _GREY if n < min_n else (_NEG if imp < 0 else _POS)
         for n, imp in zip(data["n"], data["impact"].fillna(0))
     ]
-    labels = [f"{d} (n={n})" for d, n in zip(data["driver"], data["n"])]
+    labels = [f"{_short(str(d))} ({n})" for d, n in zip(data["driver"], data["n"])]
     fig = go.Figure(go.Bar(
         x=data["impact"], y=labels, orientation="h", marker_color=colours,
         error_x={"type": "data", "symmetric": False, "array": (data["ci_high"] - data["impact"]).tolist(),
                  "arrayminus": (data["impact"] - data["ci_low"]).tolist(), "color": "#34495e", "thickness": 1.2},
-        hovertemplate="%{y}<br>impact %{x:.2f}<extra></extra>",
+        customdata=data["driver"], hovertemplate="%{customdata}<br>impact %{x:.2f}<extra></extra>",
     ))
     unit = "points" if metric == "nps" else "on the mean"
-    fig.update_layout(
-        **_LAYOUT, height=max(320, 34 * len(data) + 120),
-        title=f"Impact on {METRIC_LABELS[metric]} (95% bootstrap interval)",
-        xaxis_title=f"impact = all minus all-without-the-driver ({unit}); negative = pulls the score down",
-    )
+    fig.update_layout(**_LAYOUT, height=max(260, 30 * len(data) + 80),
+                      xaxis_title=f"impact on {METRIC_LABELS[metric]} ({unit})")
+    fig.update_xaxes(automargin=True, nticks=6)
+    fig.update_yaxes(automargin=True)
     fig.add_vline(x=0, line_color="#555", line_width=1)
     return fig
 
 
-def quadrant_chart(topics: pd.DataFrame, metric: str, overall: float) -> Any:
-    """Importance (key-driver weight) vs performance (metric among mentions), bubbles sized by n."""
+def topic_importance(drivers: pd.DataFrame) -> pd.Series:
+    """Importance per topic in % of the score's variance: the sum of its topic x sentiment weights.
+
+    Shapley weights add up, so the sum is the share of the variance that what customers feel
+    about the topic explains. The topic's own mention weight can be near zero when praise and
+    complaints cancel out, while its ``topic:negative`` row is a top driver; this cannot happen
+    here. Without topic x sentiment rows, the mention weight is used.
+    """
+    rows = drivers[drivers["level"] == "topic_sentiment"]
+    topics = drivers[drivers["level"] == "topic"].set_index("driver")["weight"].fillna(0.0)
+    if rows.empty:
+        return topics
+    summed = rows.groupby("topic")["weight"].apply(lambda w: float(w.fillna(0).sum()))
+    return summed.reindex(topics.index).fillna(topics)
+
+
+def quadrant_chart(drivers: pd.DataFrame, metric: str, overall: float, min_n: int = 1) -> Any:
+    """Importance (:func:`topic_importance`) vs performance (metric among mentions), one colour per topic."""
     go = _go()
-    data = topics.dropna(subset=["metric_with"])
-    weight = data["weight"].fillna(0) * 100
-    size = np.sqrt(data["n"].clip(lower=1).to_numpy(dtype=float))
-    size = 14 + 36 * size / size.max() if len(size) else size
-    fig = go.Figure(go.Scatter(
-        x=weight, y=data["metric_with"], mode="markers+text", text=data["driver"],
-        textposition=_label_positions(weight.to_numpy(dtype=float), data["metric_with"].to_numpy(dtype=float)),
-        marker={"size": size, "color": "#2e86c1", "opacity": 0.75,
-                                          "line": {"width": 1, "color": "#1b4f72"}},
-        customdata=np.column_stack([data["n"], data["share"] * 100]),
-        hovertemplate="%{text}<br>weight %{x:.1f}% of variance<br>"
-                      + METRIC_LABELS[metric] + " among mentions %{y:.2f}<br>n=%{customdata[0]} "
-                      "(%{customdata[1]:.0f}% of comments)<extra></extra>",
-    ))
-    if len(data):
-        fig.add_hline(y=overall, line_dash="dash", line_color="#777",
-                      annotation_text=f"overall {_fmt(overall, metric)}", annotation_position="bottom right")
-        fig.add_vline(x=float(weight.mean()), line_dash="dash", line_color="#777",
-                      annotation_text="mean importance", annotation_position="bottom right")
-    if len(data):
-        top = float(weight.max()) or 1.0
-        fig.update_xaxes(range=[-0.08 * top, 1.15 * top])
-    fig.update_layout(
-        **_LAYOUT, height=480,
-        title="Importance vs performance of topics (bottom right: fix first)",
-        xaxis_title="importance: key-driver weight (% of the score's variance explained)",
-        yaxis_title=f"performance: {METRIC_LABELS[metric]} when mentioned",
-    )
+    topics = drivers[(drivers["level"] == "topic") & (drivers["n"] >= min_n)].dropna(subset=["metric_with"])
+    importance = topic_importance(drivers).reindex(topics["driver"]).fillna(0.0).to_numpy(dtype=float)
+    size = np.sqrt(topics["n"].clip(lower=1).to_numpy(dtype=float))
+    size = 12 + 26 * size / size.max() if len(size) else size
+    fig = go.Figure()
+    for k, (row, x, s) in enumerate(zip(topics.itertuples(index=False), importance, size)):
+        fig.add_trace(go.Scatter(
+            x=[x], y=[row.metric_with], mode="markers", name=f"{_short(str(row.driver), 18)} (n={row.n})",
+            marker={"size": s, "color": _PALETTE[k % len(_PALETTE)], "opacity": 0.8,
+                    "line": {"width": 1, "color": "#1b4f72"}},
+            hovertemplate=f"{row.driver}<br>importance %{{x:.1f}}% of variance<br>{METRIC_LABELS[metric]} "
+                          f"when mentioned %{{y:.2f}}<br>n={row.n} ({row.share:.0f}% of comments)<extra></extra>",
+        ))
+    if len(topics):
+        fig.add_hline(y=overall, line_dash="dash", line_color="#777")
+        fig.add_vline(x=float(importance.mean()), line_dash="dot", line_color="#777")
+        high = float(importance.max()) or 1.0
+        fig.update_xaxes(range=[-0.08 * high, 1.12 * high])
+    fig.update_layout(**_LAYOUT, height=440, legend=_LEGEND_BELOW, showlegend=True,
+                      xaxis_title="importance (% of variance)", yaxis_title=f"{METRIC_LABELS[metric]} when mentioned")
+    fig.update_xaxes(automargin=True, nticks=6)
+    fig.update_yaxes(automargin=True)
     return fig
 
 
-def _label_positions(x: np.ndarray, y: np.ndarray) -> list[str]:
-    """Spread the labels of nearby bubbles over four positions so they do not overlap."""
-    cycle = ["middle right", "top center", "bottom center", "middle left"]
-    span_x = float(np.ptp(x)) or 1.0
-    span_y = float(np.ptp(y)) or 1.0
-    positions: list[str] = []
-    for i in range(len(x)):
-        near = [j for j in range(i) if abs(x[j] - x[i]) / span_x < 0.12 and abs(y[j] - y[i]) / span_y < 0.12]
-        used = {positions[j] for j in near}
-        positions.append(next((p for p in cycle if p not in used), cycle[len(near) % len(cycle)]))
-    return positions
-
-
-def heatmap_chart(drivers: pd.DataFrame, metric: str, min_n: int = 30) -> Any:
+def heatmap_chart(drivers: pd.DataFrame, metric: str, min_n: int = 30, show_small: bool = False) -> Any:
     """Topics x sentiments: the metric among those comments (colour) and n (text).
 
-    Cells with fewer than ``min_n`` comments show their n and metric but no colour, so that a
-    +100 from a single comment does not look like a finding."""
+    Topics mentioned fewer than ``min_n`` times are left out, and cells with fewer than ``min_n``
+    comments get no colour and show only their n (with ``show_small``: every topic, and the small
+    cells' metric in brackets), so that a +100 from one comment is not a finding."""
     go = _go()
     cells = drivers[drivers["level"] == "topic_sentiment"]
-    topics = list(dict.fromkeys(drivers.loc[drivers["level"] == "topic", "driver"]))
+    rows = drivers[(drivers["level"] == "topic") & ((drivers["n"] >= min_n) | show_small)]
+    topics = list(dict.fromkeys(rows["driver"]))
     sentiments = [s for s in TOPIC_SENTIMENTS if s in set(cells["sentiment"])]
     z = np.full((len(topics), len(sentiments)), np.nan)
     text = [["" for _ in sentiments] for _ in topics]
@@ -121,8 +133,10 @@ def heatmap_chart(drivers: pd.DataFrame, metric: str, min_n: int = 30) -> Any:
             if row["n"] >= min_n:
                 z[i, j] = row["metric_with"]
                 text[i][j] = f"{_fmt(row['metric_with'], metric)}<br>n={int(row['n'])}"
-            else:
+            elif show_small:
                 text[i][j] = f"({_fmt(row['metric_with'], metric)})<br>n={int(row['n'])}"
+            else:
+                text[i][j] = f"n={int(row['n'])}"
     if metric == "nps":
         zmin, zmax, mid = -100, 100, 0
     else:
@@ -130,37 +144,55 @@ def heatmap_chart(drivers: pd.DataFrame, metric: str, min_n: int = 30) -> Any:
         zmin, zmax = (float(finite.min()), float(finite.max())) if finite.size else (0, 1)
         mid = (zmin + zmax) / 2
     fig = go.Figure(go.Heatmap(
-        z=z, x=sentiments, y=topics, text=text, texttemplate="%{text}", colorscale="RdYlGn",
-        zmin=zmin, zmax=zmax, zmid=mid, hoverongaps=False, colorbar={"title": METRIC_LABELS[metric]},
+        z=z, x=sentiments, y=[_short(t, 18) for t in topics], text=text, texttemplate="%{text}",
+        colorscale="RdYlGn", zmin=zmin, zmax=zmax, zmid=mid, hoverongaps=False,
+        colorbar={"orientation": "h", "y": -0.12, "yanchor": "top", "thickness": 12, "len": 1.0,
+                  "title": {"text": METRIC_LABELS[metric], "side": "top"}},
         hovertemplate="%{y}:%{x}<br>%{text}<extra></extra>",
     ))
-    fig.update_layout(plot_bgcolor="#eceff1")
-    fig.update_layout(**_LAYOUT, height=max(300, 60 * len(topics) + 120),
-                      title=f"{METRIC_LABELS[metric]} by topic and sentiment (grey, in brackets: fewer than {min_n} comments)")
-    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(**_LAYOUT, height=max(300, 56 * len(topics) + 150), plot_bgcolor="#eceff1")
+    fig.update_xaxes(automargin=True, side="top")
+    fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
 
 
 def segment_chart(table: pd.DataFrame, metric: str, by: str) -> Any:
-    """The metric per segment with its 95% interval."""
+    """The metric per segment with its 95% interval (horizontal, so long names fit a phone)."""
     go = _go()
-    data = table[(table["metric"] == metric) & (table["segment"] != "all")]
+    data = table[(table["metric"] == metric) & (table["segment"] != "all")].iloc[::-1]
     fig = go.Figure(go.Bar(
-        x=data["segment"], y=data["value"], marker_color="#2e86c1",
-        error_y={"type": "data", "symmetric": False, "array": (data["ci_high"] - data["value"]).tolist(),
+        y=[f"{_short(str(s), 22)} ({n})" for s, n in zip(data["segment"], data["n"])], x=data["value"],
+        orientation="h", marker_color="#2e86c1",
+        error_x={"type": "data", "symmetric": False, "array": (data["ci_high"] - data["value"]).tolist(),
                  "arrayminus": (data["value"] - data["ci_low"]).tolist(), "color": "#34495e"},
-        text=[f"n={n}" for n in data["n"]], textposition="inside", insidetextanchor="start",
-        hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+        customdata=data["segment"], hovertemplate="%{customdata}: %{x:.2f}<extra></extra>",
     ))
     overall = table[(table["metric"] == metric) & (table["segment"] == "all")]["value"]
     if len(overall):
-        fig.add_hline(y=float(overall.iloc[0]), line_dash="dash", line_color="#777", annotation_text="all")
-    fig.update_layout(**_LAYOUT, height=420, title=f"{METRIC_LABELS[metric]} by {by} (95% interval)",
-                      yaxis_title=METRIC_LABELS[metric])
+        fig.add_vline(x=float(overall.iloc[0]), line_dash="dash", line_color="#777")
+    fig.update_layout(**_LAYOUT, height=max(240, 30 * len(data) + 90), xaxis_title=f"{METRIC_LABELS[metric]} by {_short(by, 20)}")
+    fig.update_xaxes(automargin=True, nticks=6)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def trend_chart(table: pd.DataFrame, metric: str) -> Any:
+    """The metric per period with its 95% interval."""
+    go = _go()
+    starts = [pd.Period(str(label).replace("-Q", "Q")).start_time for label in table["segment"]]
+    fig = go.Figure(go.Scatter(
+        x=starts, y=table["value"], mode="lines+markers", line={"color": "#2e86c1"}, text=table["segment"],
+        error_y={"type": "data", "symmetric": False, "array": (table["ci_high"] - table["value"]).tolist(),
+                 "arrayminus": (table["value"] - table["ci_low"]).tolist(), "color": "#34495e"},
+        customdata=table["n"], hovertemplate="%{text}: %{y:.2f} (n=%{customdata})<extra></extra>",
+    ))
+    fig.update_layout(**_LAYOUT, height=320, yaxis_title=METRIC_LABELS[metric])
+    fig.update_xaxes(automargin=True, type="date", nticks=6)
+    fig.update_yaxes(automargin=True)
     return fig
 
 
 def figure_html(fig: Any, div_id: str) -> str:
     """The figure as an HTML fragment without plotly.js (the page includes it once)."""
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                       config={"displaylogo": False, "responsive": True})
+    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, default_width="100%",
+                       config={"displaylogo": False, "responsive": True, "displayModeBar": False})

@@ -479,10 +479,9 @@ class _Parser:
             items = draft.lists[key].setdefault(lang, [])
             for value, item_node in self.strings(vnode, f"{key}[{lang}] of topic {draft.path!r}"):
                 if key == "regex":
-                    try:
-                        re.compile(value, re.IGNORECASE)
-                    except re.error as exc:
-                        self.problem(item_node, f"regex {value!r} of topic {draft.path!r} does not compile: {exc}")
+                    problem = _regex_problem(value)
+                    if problem:
+                        self.problem(item_node, f"regex {value!r} of topic {draft.path!r} {problem}")
                         continue
                 elif not _term_ok(value):
                     self.problem(item_node, f"term {value!r} of topic {draft.path!r} has no letters or digits "
@@ -490,6 +489,23 @@ class _Parser:
                     continue
                 if value not in items:
                     items.append(value)
+
+
+def _regex_problem(pattern: str) -> str | None:
+    """Why a codebook regex is refused: it does not compile, or it can backtrack catastrophically."""
+    import regex
+
+    from ._regex import unsafe_reason
+
+    try:
+        regex.compile(pattern, regex.IGNORECASE | regex.V0)
+    except regex.error as exc:
+        return f"does not compile: {exc}"
+    reason = unsafe_reason(pattern)
+    if reason:
+        return (f"can take exponential time on some comments: {reason}; rewrite it without the nested "
+                "repetition, e.g. '(a+)+' as 'a+'")
+    return None
 
 
 def _term_ok(term: str) -> bool:

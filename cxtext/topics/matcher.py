@@ -7,12 +7,12 @@ Regex terms run on the original text; exclusion phrases drop the matches they ov
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..schema import LANGUAGES
+from ._regex import TimedPattern, compile_patterns
 from ._text import inflections, tokens
 from .base import TopicDetector, TopicMatch
 
@@ -120,7 +120,7 @@ class _Index:
 class _LanguageMatcher:
     terms: _Index
     exclude: _Index
-    regexes: list[tuple[str, re.Pattern[str]]]
+    regexes: list[TimedPattern]
 
 
 class CodebookDetector(TopicDetector):
@@ -156,7 +156,7 @@ class CodebookDetector(TopicDetector):
         langs = (lang, "any") if lang in LANGUAGES else (*LANGUAGES, "any")
         terms: list[tuple[str, str]] = []
         exclude: list[tuple[str, str]] = []
-        regexes: list[tuple[str, re.Pattern[str]]] = []
+        regexes: list[TimedPattern] = []
         for spec in self.codebook.specs:
             for code in langs:
                 inflect_as = code if code in LANGUAGES else (lang if lang in LANGUAGES else "")
@@ -164,8 +164,7 @@ class CodebookDetector(TopicDetector):
                 exclude += [(f"{inflect_as}|{spec.path}", t) for t in spec.exclude.get(code, ())]
                 patterns = spec.regex.get(code, ())
                 if patterns:
-                    joined = "|".join(f"(?:{p})" for p in patterns)
-                    regexes.append((spec.path, re.compile(joined, re.IGNORECASE)))
+                    regexes.append(compile_patterns(spec.path, tuple(patterns)))
         return _LanguageMatcher(_build_index(terms), _build_index(exclude), regexes)
 
     def detect(self, texts: Sequence[str], langs: Sequence[str]) -> list[list[TopicMatch]]:
@@ -238,14 +237,13 @@ def _build_index(entries: list[tuple[str, str]]) -> _Index:
 def _merge_regex(
     spans: list[tuple[int, int, tuple[str, ...]]],
     text: str,
-    regexes: list[tuple[str, re.Pattern[str]]],
+    regexes: list[TimedPattern],
 ) -> list[tuple[int, int, tuple[str, ...]]]:
     """Add regex matches; where spans overlap the longer one wins (term spans on ties)."""
     candidates = [(s, e, t, 0) for s, e, t in spans]
-    for topic, pattern in regexes:
-        for m in pattern.finditer(text):
-            if m.end() > m.start():
-                candidates.append((m.start(), m.end(), (topic,), 1))
+    for pattern in regexes:
+        for start, end in pattern.finditer(text):
+            candidates.append((start, end, (pattern.topic,), 1))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[3], c[0]))
     kept: list[tuple[int, int, tuple[str, ...]]] = []
     for start, end, topics, _ in candidates:

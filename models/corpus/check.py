@@ -8,8 +8,8 @@ Usage::
 
 Checks every row against GUIDE.md (fields, label vocabularies, id pattern, language, sector of
 the file name) and finds exact and near-duplicate texts (same words after lower-casing and
-stripping accents and punctuation) within the corpus and between train and dev. Exits 1 when a
-row is invalid or a train text reappears in dev.
+stripping accents and punctuation) within the corpus and across the splits. Exits 1 when a
+row is invalid or a text reappears in another split (train, dev, test).
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ TAGS = (
     "informal", "no_accents", "all_caps", "emoji", "typo", "nothing_to_add", "long_verdict",
     "sarcasm", "recommend", "churn", "short", "mixed_verdict",
 )
+SPLITS = ("train", "dev", "test")
 FIELDS = ("id", "lang", "sector", "channel", "text", "sentiment", "topics", "emotions", "tags")
 
 
@@ -70,7 +71,7 @@ def row_problems(row: dict, split: str, lang: str, sector: str) -> list[str]:
     if tuple(row) != FIELDS:
         out.append(f"fields must be {list(FIELDS)} in that order, got {list(row)}")
         return out
-    prefix = "dev-" if split == "dev" else ""
+    prefix = f"{split}-" if split in ("dev", "test") else ""
     if not re.fullmatch(rf"{prefix}{lang}-{re.escape(sector)}-\d{{4}}", str(row["id"])):
         out.append(f"id {row['id']!r} must look like {prefix}{lang}-{sector}-0001")
     if row["lang"] != lang:
@@ -107,8 +108,26 @@ def row_problems(row: dict, split: str, lang: str, sector: str) -> list[str]:
     return out
 
 
+def load(split: str, folder: Path = HERE) -> "pd.DataFrame":
+    """All rows of one split (``train``, ``dev`` or ``test``) as a DataFrame, validated.
+
+    Raises:
+        ValueError: a row breaks the GUIDE's format (the problems are listed).
+    """
+    import pandas as pd
+
+    rows, problems = [], []
+    for path in sorted((folder / split).glob("*.jsonl")):
+        r, p = read_rows(path)
+        rows += r
+        problems += p
+    if problems:
+        raise ValueError(f"{len(problems)} invalid rows in {split}/, e.g. {problems[:3]}; run check.py")
+    return pd.DataFrame([{k: row[k] for k in FIELDS} for row in rows], columns=list(FIELDS))
+
+
 def duplicates(rows: list[dict]) -> tuple[list[str], list[str]]:
-    """(near-duplicates inside one split, train texts that reappear in dev)."""
+    """(near-duplicates inside one split, texts that reappear in another split)."""
     seen: dict[tuple[str, str], str] = {}
     inside, leak = [], []
     by_key: dict[str, list[dict]] = collections.defaultdict(list)
@@ -154,17 +173,17 @@ def markdown(rows: list[dict]) -> str:
     table = counts(rows)
     cols = ["rows", "sectors", *SENTIMENTS, *TOPICS, "no topic", "no emotion"]
     lines = ["| split | lang | " + " | ".join(cols) + " |", "|" + "---|" * (len(cols) + 2)]
-    for split in ("train", "dev"):
+    for split in ("train", "dev", "test"):
         for lang in LANGS:
             c = table.get((split, lang))
             if c:
                 lines.append(f"| {split} | {lang} | " + " | ".join(f"{c[k]:,}" for k in cols) + " |")
     tags = collections.Counter((r["_split"], t) for r in rows for t in r["tags"])
     emos = collections.Counter((r["_split"], e) for r in rows for e in r["emotions"])
-    lines += ["", "| tag | train | dev |", "|---|---|---|"]
-    lines += [f"| `{t}` | {tags[('train', t)]:,} | {tags[('dev', t)]:,} |" for t in TAGS]
-    lines += ["", "| emotion | train | dev |", "|---|---|---|"]
-    lines += [f"| {e} | {emos[('train', e)]:,} | {emos[('dev', e)]:,} |" for e in EMOTIONS]
+    lines += ["", "| tag | train | dev | test |", "|---|---|---|---|"]
+    lines += [f"| `{t}` | " + " | ".join(f"{tags[(s, t)]:,}" for s in SPLITS) + " |" for t in TAGS]
+    lines += ["", "| emotion | train | dev | test |", "|---|---|---|---|"]
+    lines += [f"| {e} | " + " | ".join(f"{emos[(s, e)]:,}" for s in SPLITS) + " |" for e in EMOTIONS]
     return "\n".join(lines)
 
 
@@ -173,7 +192,7 @@ def main() -> int:
     ap.add_argument("files", nargs="*", type=Path, help="files to check (default: train/ and dev/)")
     ap.add_argument("--markdown", action="store_true", help="print the data card's count tables")
     args = ap.parse_args()
-    files = [f.resolve() for f in args.files] or sorted(HERE.glob("train/*.jsonl")) + sorted(HERE.glob("dev/*.jsonl"))
+    files = [f.resolve() for f in args.files] or [p for s in SPLITS for p in sorted(HERE.glob(f"{s}/*.jsonl"))]
     rows, problems = [], []
     for path in files:
         r, p = read_rows(path)
@@ -188,12 +207,12 @@ def main() -> int:
     for d in inside:
         print("DUPLICATE", d)
     for d in leak:
-        print("TRAIN-IN-DEV", d)
+        print("ACROSS-SPLITS", d)
     table = counts(rows)
     for (split, lang), c in sorted(table.items()):
         print(f"{split:5} {lang}: {c['rows']:5} rows, {c['sectors']} sectors, "
               + ", ".join(f"{k} {c[k]}" for k in (*SENTIMENTS, *TOPICS, "no topic", "no emotion")))
-    print(f"{len(rows)} rows, {len(problems)} invalid, {len(inside)} duplicates, {len(leak)} train texts in dev")
+    print(f"{len(rows)} rows, {len(problems)} invalid, {len(inside)} duplicates, {len(leak)} texts in two splits")
     return 1 if problems or leak else 0
 
 

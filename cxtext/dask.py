@@ -1,0 +1,251 @@
+"""cxtext on Dask: tag and score comment tables larger than one machine (``cxtext[dask]``).
+
+Each Dask worker process builds the :class:`~cxtext.pipeline.Analyzer` once (per set of
+options) and tags whole partitions with it, so the values are the same as a single-process
+run; rows keep their partition and their order.
+
+Example:
+    >>> import dask.dataframe as dd, cxtext.dask  # doctest: +SKIP
+    >>> ddf = dd.read_parquet("parts/*.parquet")  # doctest: +SKIP
+    >>> tagged = cxtext.dask.tag(ddf, text="comment")  # doctest: +SKIP
+    >>> tagged.to_parquet("tagged/")  # doctest: +SKIP
+    >>> cxtext.dask.scores(dd.read_parquet("tagged/"), nps="nps", by="channel")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import ColumnError, InputError, MissingDependencyError, OutputExistsError, WorkerError, format_choices
+
+__all__ = ["tag", "scores", "client", "read_table", "tag_files"]
+
+_ANALYZERS: dict[str, Any] = {}
+
+
+def _import_dask() -> Any:
+    try:
+        import dask.dataframe as dd
+    except ImportError:
+        raise MissingDependencyError("Dask", "dask", "dask[distributed]") from None
+    return dd
+
+
+def _analyzer(options_key: str) -> Any:
+    """This worker's Analyzer for these options (built and warmed once per process)."""
+    analyzer = _ANALYZERS.get(options_key)
+    if analyzer is None:
+        from .pipeline import Analyzer
+
+        analyzer = _ANALYZERS[options_key] = Analyzer(**json.loads(options_key)).warm_up()
+    return analyzer
+
+
+def _tag_partition(part: Any, text: str, options_key: str, dtypes: dict[str, Any],
+                   partition_info: dict[str, Any] | None = None) -> Any:
+    if text not in part.columns:
+        number = (partition_info or {}).get("number", "?")
+        raise ColumnError(f"partition {number} has no text column {text!r}; its columns are "
+                          f"{format_choices(list(map(str, part.columns)))}; every part needs it")
+    tagged = _analyzer(options_key).tag_chunk(part, text)
+    return tagged.astype({k: v for k, v in dtypes.items() if k in tagged.columns}, copy=False)
+
+
+def tag(ddf: Any, text: str = "comment", **analyzer_options: Any) -> Any:
+    """Tag a Dask DataFrame lazily: its columns followed by the tag columns (meta declared).
+
+    Args:
+        ddf: a ``dask.dataframe.DataFrame`` with the comments.
+        text: the text column.
+        **analyzer_options: options of :class:`~cxtext.pipeline.Analyzer` (``languages``,
+            ``backend``, ``codebooks``...); they must be JSON values (they travel to workers).
+
+    Raises:
+        ColumnError: ``text`` is not a column, or an output column already exists.
+    """
+    _import_dask()
+    from .pipeline import Analyzer
+
+    try:
+        options_key = json.dumps(analyzer_options, sort_keys=True)
+    except TypeError as exc:
+        raise InputError(f"Analyzer options for Dask must be JSON values ({exc}); pass names and paths") from None
+    local = Analyzer(**analyzer_options).prepare()
+    columns = [str(c) for c in ddf.columns]
+    if text not in columns:
+        raise ColumnError(f"text column {text!r} not found; the columns are {format_choices(columns)}; "
+                          "pass one of them with --text (text=)")
+    local.check_columns(columns)
+    meta = ddf._meta.copy()
+    dtypes = {name: "float64" if name == local.prefix + "sentiment_score" else "object"
+              for name in local.output_columns}
+    for name, dtype in dtypes.items():
+        meta[name] = __import__("pandas").Series([], dtype=dtype)
+    return ddf.map_partitions(_tag_partition, text, options_key, dtypes, meta=meta,
+                              enforce_metadata=False)
+
+
+def scores(ddf: Any, nps: str | None = None, csat: str | None = None, ces: str | None = None,
+           by: str | None = None, **options: Any) -> Any:
+    """:func:`cxtext.scores.score_table` of a Dask DataFrame, reduced on the cluster.
+
+    Workers count each distinct combination of answers (and segment); the table is computed
+    from those counts here, so the numbers are exactly the pandas function's. Memory here is
+    one small entry per distinct combination plus one pointer per row.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from .scores import score_table
+
+    columns = [c for c in (by, nps, csat, ces) if c]
+    missing = [c for c in columns if c not in ddf.columns]
+    if missing:
+        raise ColumnError(f"column(s) {format_choices(missing)} not found; the columns are "
+                          f"{format_choices(list(map(str, ddf.columns)))}")
+    if not columns:
+        raise InputError("give at least one of nps=, csat=, ces= (--nps, --csat, --ces)")
+    counts = ddf[columns].groupby(columns, dropna=False, observed=True).size().compute()
+    combos = counts.index.to_frame(index=False)
+    expanded = combos.loc[np.repeat(np.arange(len(combos)), counts.to_numpy())].reset_index(drop=True)
+    return score_table(pd.DataFrame(expanded), nps=nps, csat=csat, ces=ces, by=by, **options)
+
+
+def read_table(pattern: str, text: str | None = None) -> Any:
+    """A Dask DataFrame of the files matching ``pattern`` (Parquet, CSV or JSONL; one
+    partition per file, or per row group/block)."""
+    dd = _import_dask()
+    paths = _part_paths(pattern)
+    if not paths:
+        raise InputError(f"no file matches {pattern!r}; give a folder, a file or a glob such as 'parts/*.parquet'")
+    suffixes = {Path(p).suffix.lower() for p in paths}
+    if len(suffixes) > 1:
+        raise InputError(f"{pattern!r} mixes file types {sorted(suffixes)}; give one kind at a time")
+    suffix = suffixes.pop()
+    if suffix == ".parquet":
+        return dd.read_parquet(paths)
+    if suffix == ".csv":
+        return dd.read_csv(paths, dtype=str, keep_default_na=False, blocksize=None)
+    if suffix in (".jsonl", ".json"):
+        return dd.read_json(paths, lines=True, blocksize=None)
+    raise InputError(f"cannot read {suffix} files with --engine dask; use .parquet, .csv or .jsonl")
+
+
+def tag_files(pattern: str, output: str | os.PathLike[str], text: str, scheduler: str | None = None,
+              force: bool = False, **analyzer_options: Any) -> int:
+    """Tag the files of ``pattern`` on Dask into a folder of Parquet parts (one per input
+    partition); the folder appears only when every part was written. Returns the rows."""
+    target = Path(output)
+    if target.exists() and not force:
+        raise OutputExistsError(target)
+    ddf = read_table(pattern)
+    _check_parts(pattern, text)
+    tagged = tag(ddf, text=text, **analyzer_options)
+    schema = _output_schema(ddf, analyzer_options)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    try:
+        with client(scheduler):
+            rows = _run(tagged, tmp, schema)
+        if target.exists():
+            shutil.rmtree(target) if target.is_dir() else target.unlink()
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return rows
+
+
+def _part_paths(pattern: str) -> list[str]:
+    import glob
+
+    if Path(pattern).is_dir():
+        return sorted(str(p) for p in Path(pattern).iterdir() if p.suffix.lower() in (".parquet", ".csv", ".jsonl"))
+    return sorted(glob.glob(pattern)) if any(ch in pattern for ch in "*?[") else [pattern]
+
+
+def _check_parts(pattern: str, text: str) -> None:
+    """Every Parquet/CSV part has the text column (read from footers/headers only)."""
+    import csv
+
+    for path in _part_paths(pattern):
+        suffix = Path(path).suffix.lower()
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            names = pq.read_schema(path).names
+        elif suffix == ".csv":
+            with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+                names = next(csv.reader(handle), [])
+        else:
+            continue
+        if text not in names:
+            raise ColumnError(f"part {path} has no text column {text!r} (its columns: {format_choices(names)}); "
+                              "every part needs it; fix or remove that file")
+
+
+def _output_schema(ddf: Any, analyzer_options: dict[str, Any]) -> Any:
+    """Arrow schema of the output: the input's columns, then text, a float score, lists of text."""
+    import pyarrow as pa
+
+    from .pipeline import Analyzer
+
+    analyzer = Analyzer(**analyzer_options)
+    lists = set(analyzer.list_columns)
+    fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f
+              for f in pa.Schema.from_pandas(ddf._meta, preserve_index=False)]
+    fields += [pa.field(name, pa.list_(pa.string()) if name in lists else
+                        pa.float64() if name == analyzer.prefix + "sentiment_score" else pa.string())
+               for name in analyzer.output_columns]
+    return pa.schema(fields)
+
+
+def _run(tagged: Any, folder: Path, schema: dict[str, Any]) -> int:
+    try:
+        from distributed import KilledWorker
+    except ImportError:  # pragma: no cover
+        KilledWorker = ()  # noqa: N806
+    try:
+        tagged.to_parquet(str(folder), write_index=False, write_metadata_file=False, schema=schema)
+    except KilledWorker as exc:
+        raise WorkerError(f"a Dask worker died on every try of a task ({exc}); no output was written; "
+                          "give the workers more memory or check their logs") from None
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in folder.glob("*.parquet"))
+
+
+@contextlib.contextmanager
+def client(scheduler: str | None = None) -> Iterator[Any]:
+    """A ``distributed.Client``: to ``scheduler`` (``tcp://HOST:PORT``) or, without one, to a
+    local cluster of one single-threaded worker process per core.
+
+    Raises:
+        WorkerError: the scheduler cannot be reached.
+        MissingDependencyError: ``dask[distributed]`` is not installed.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise MissingDependencyError("Dask", "dask", "dask[distributed]") from None
+    if scheduler:
+        try:
+            connection = Client(scheduler, timeout=10)
+        except (OSError, TimeoutError) as exc:
+            raise WorkerError(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc}); "
+                              "start one with `dask scheduler` and `dask worker ADDRESS`, or leave out "
+                              "--scheduler for a local cluster") from None
+        with connection:
+            yield connection
+        return
+    from ._workers import available_cores
+
+    with LocalCluster(n_workers=available_cores(), threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as connection:
+        yield connection

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import force_option, library_call, quiet_option
+from ._common import force_option, input_file_options, library_call, quiet_option, read_options
 
 __all__ = ["export"]
 
@@ -58,11 +58,13 @@ def segments(tagged: str, output: str, codes: str, include_uncoded: bool, force:
 @click.option("--sentiment-codes", is_flag=True, help="Also code each turn/comment as positive, neutral or negative.")
 @click.option("--text", "text", metavar="COLUMN", help="[tables] the comment column (default: text, or the one free-text column).")
 @click.option("--name", metavar="NAME", help="Project name (default: the input file's name).")
+@input_file_options
+@read_options
 @force_option
 @quiet_option
 @library_call
 def qdpx(tagged: str, output: str, codes: tuple[str, ...], code_unit: str, sentiment_codes: bool, text: str | None,
-         name: str | None, force: bool, quiet: bool) -> None:
+         name: str | None, encoding: str | None, sheet: str | None, force: bool, quiet: bool) -> None:
     """A REFI-QDA project (.qdpx) of tagged turns or comments, coded, with speakers as cases.
 
     Transcript turns: one text source per transcript, one line per turn; survey comments: one
@@ -82,7 +84,7 @@ def qdpx(tagged: str, output: str, codes: tuple[str, ...], code_unit: str, senti
     from ..topics.qdpx import export_qdpx
 
     check_output_path(output, force)
-    project = export_qdpx(read_table(tagged), output, force=force, codes=list(codes), text=text,
+    project = export_qdpx(read_table(tagged, encoding=encoding, sheet=sheet), output, force=force, codes=list(codes), text=text,
                           code_unit=code_unit, sentiment_codes=sentiment_codes, name=name or Path(tagged).stem)
     if not quiet:
         click.echo(f"Wrote {output}: {len(project.sources)} source(s), {project.segments} segment(s), "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import force_option, library_call, quiet_option
+from ._common import force_option, input_file_options, library_call, quiet_option, table_io_options
 
 __all__ = ["redact", "redaction_options"]
 
@@ -33,13 +33,13 @@ def redaction_options(func):  # noqa: ANN001, ANN201 - click decorator
 @click.option("--text", "text", multiple=True, metavar="COLUMN",
               help="[tables] column to redact (repeatable); default: the one free-text column.")
 @redaction_options
-@click.option("--encoding", metavar="NAME", help="Encoding of a CSV/TSV input (default: detect).")
-@click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx input (default: the first).")
+@input_file_options
 @click.option("--unit", default="turn", show_default=True, type=click.Choice(["turn", "cue", "sentence"]),
               help="[transcripts] one row per speaker turn, per cue, or per sentence.")
 @click.option("--speakers", metavar="FILE", help="[transcripts] CSV mapping speaker to role/participant id (and aliases).")
 @click.option("--exclude-speaker", "exclude_speakers", multiple=True, metavar="NAME",
               help="[transcripts] drop turns of this speaker (case-insensitive, regex allowed); repeatable.")
+@table_io_options
 @force_option
 @quiet_option
 @library_call

@@ -11,6 +11,8 @@ Example:
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -41,6 +43,9 @@ _LAZY = {
     "summarize": "cxtext.summarize",
     "agreement": "cxtext.agreement",
     "load_example": "cxtext.datasets",
+    "Redactor": "cxtext.redact",
+    "export_qdpx": "cxtext.topics.qdpx",
+    "read_qdpx": "cxtext.topics.qdpx_read",
 }
 
 __all__ = ["__version__", *_LAZY]
@@ -50,3 +55,15 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'cxtext' has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """Importing ``cxtext.summarize`` binds the module to ``cxtext.summarize``: the function wins."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == value.__name__ and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -30,6 +30,9 @@ _MIN_CLAUSE_WORDS = 2
 _MAX_VOCAB = 300_000
 _WORDS = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?;…\n\u3002]")
+#: Spanish opening marks: they start a sentence ("Bien. ¿Y tú?"), spaCy leaves them on the one before
+_OPENING_MARKS = "¿¡"
+_GLUED_OPENING = re.compile(r"[.!?…](?=[¿¡])")
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def _sentences_many(texts: Iterable[str], lang: str) -> Iterator[list[Span]]:
         starts = splitter.sentence_starts(text)
         ends = starts[1:] + [len(text)]
         spans = (_trimmed(text, a, b) for a, b in zip(starts, ends))
-        yield _attach_punctuation(text, [s for s in spans if s])
+        yield _opening_marks(text, _attach_punctuation(text, [s for s in spans if s]))
 
 
 # -- sentence boundaries -------------------------------------------------------------------
@@ -208,6 +211,29 @@ def _attach_punctuation(text: str, spans: list[Span]) -> list[Span]:
         else:
             merged.append([span.start, span.end, alone])
     return [Span(text[a:b], a, b) for a, b, _ in merged]
+
+
+def _opening_marks(text: str, spans: list[Span]) -> list[Span]:
+    """Give "¿"/"¡" to the sentence they open: ``"Bien. ¿" + "Y tú?"`` -> ``"Bien." + "¿Y tú?"``,
+    and split ``"¿Llegó?¿Cuándo?"`` in two."""
+    bounds: list[list[int]] = []
+    for span in spans:
+        cut = span.start
+        for match in _GLUED_OPENING.finditer(text, span.start, span.end):
+            bounds.append([cut, match.end()])
+            cut = match.end()
+        bounds.append([cut, span.end])
+    for current, following in zip(bounds, bounds[1:]):
+        piece = text[current[0]:current[1]]
+        body = piece.rstrip(_OPENING_MARKS + " \t\n")
+        tail = piece[len(body):]
+        first_mark = min((tail.find(m) for m in _OPENING_MARKS if m in tail), default=-1)
+        if body and first_mark >= 0:  # "Bien. ¿" -> "Bien." and the next sentence starts at "¿"
+            current[1], following[0] = current[0] + len(body), current[0] + len(body) + first_mark
+    if len(bounds) == len(spans) and all(b == [s.start, s.end] for b, s in zip(bounds, spans)):
+        return spans
+    trimmed = (_trimmed(text, a, b) for a, b in bounds)
+    return [s for s in trimmed if s]
 
 
 def clauses(sentence: Span, lang: str = "en") -> list[Span]:

@@ -14,34 +14,38 @@ Quote ranking (per topic, highest score first, then file order):
 - +1 for a quotable length (8-60 words), +0.5 for 4-7 or 61-120 words;
 - + the absolute ``sentiment_score`` (0-1), favouring clear statements.
 
-Speakers are spread: each speaker's best quote is taken before anyone's second one. Long
-turns are cut to the sentence(s) holding the topic evidence (marked with ``…``).
+Speakers are spread: each speaker's best quote is taken before anyone's second one. A turn
+longer than ``max_quote_words`` is quoted as the sentence holding the topic evidence, with its
+neighbours when that sentence alone is short (marked with ``…``; see
+:func:`cxtext.report._verbatims.quote_window`); quotes are never cut at a fixed width.
 """
 from __future__ import annotations
 
-import re
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .errors import ColumnError, ConfigError, format_choices
+from .report._verbatims import QUOTE_MAX_WORDS, evidence_spans, excerpt
 from .schema import (
     CX_TOPICS,
     EMOTIONS_COLUMN,
+    LANGUAGE,
+    LANGUAGES,
     SENTIMENT,
     SENTIMENT_SCORE,
     TOPIC_EVIDENCE,
     TOPICS,
     topic_sentiment_column,
 )
-from .transcripts._cells import is_blank, parse_evidence, split_labels
+from .transcripts._cells import is_blank, split_labels
 from .transcripts._time import format_seconds
 
 __all__ = ["Summary", "summarize"]
 
 _NONE = "(none)"
-_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+|$)")
 
 
 @dataclass
@@ -65,7 +69,7 @@ class Summary:
     quotes: pd.DataFrame
 
     def to_text(self, width: int = 100) -> str:
-        """Readable tables for a terminal."""
+        """Readable tables for a terminal; quotes are wrapped at ``width``, never cut."""
         shown = [c for c in self.table.columns if not c.startswith("mentions_")]
         parts = [f"Summary by {self.by}", self.table[shown].to_string(index=False, max_colwidth=40)]
         if len(self.quotes):
@@ -78,8 +82,8 @@ class Summary:
                     )
                     if record.get("time"):
                         where += f" @ {record['time']}"
-                    quote = record["quote"] if len(record["quote"]) <= width else record["quote"][: width - 1] + "…"
-                    parts.append(f"  {record['rank']}. \"{quote}\" ({where}; {record['topic_sentiment'] or 'no sentiment'})")
+                    line = f"{record['rank']}. \"{record['quote']}\" ({where}; {record['topic_sentiment'] or 'no sentiment'})"
+                    parts.append(textwrap.fill(line, width=width, initial_indent="  ", subsequent_indent="     "))
         return "\n".join(parts)
 
     def __str__(self) -> str:
@@ -103,25 +107,6 @@ def _topic_sentiment(record: dict, topic: str, columns: set[str]) -> str:
     return "" if is_blank(value) else str(value).strip()
 
 
-def _excerpt(text: str, spans: list[dict], max_words: int) -> str:
-    if len(text.split()) <= max_words:
-        return text
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
-    starts = [s.get("start") for s in spans if isinstance(s.get("start"), int) and 0 <= s["start"] < len(text)]
-    if not starts:
-        found = [text.find(str(s.get("text"))) for s in spans if s.get("text")]
-        starts = [i for i in found if i >= 0]
-    anchor = min(starts) if starts else 0
-    chosen = next(((a, b) for a, b in sentences if a <= anchor < b), (0, len(text)))
-    piece = text[chosen[0]:chosen[1]].strip()
-    words = piece.split()
-    if len(words) > max_words:
-        piece = " ".join(words[:max_words]) + " …"
-    prefix = "… " if chosen[0] > 0 else ""
-    suffix = " …" if chosen[1] < len(text.rstrip()) and not piece.endswith("…") else ""
-    return f"{prefix}{piece}{suffix}"
-
-
 def _length_fit(words: int) -> float:
     if 8 <= words <= 60:
         return 1.0
@@ -140,7 +125,7 @@ def summarize(
     by: str = "speaker",
     quotes_per_topic: int = 3,
     text: str = "text",
-    max_quote_words: int = 60,
+    max_quote_words: int = QUOTE_MAX_WORDS,
 ) -> Summary:
     """Turns, words, topic mentions, sentiment balance and emotions per group, plus quotes.
 
@@ -150,7 +135,7 @@ def summarize(
             ``participant_id``. Blank values form the group ``(none)``.
         quotes_per_topic: how many quotes to keep per topic (0 for none).
         text: the text column.
-        max_quote_words: longer turns are cut to the sentence holding the topic evidence.
+        max_quote_words: longer turns are quoted as the sentence(s) around the topic evidence.
 
     Returns:
         A :class:`Summary` (groups in order of first appearance; topics in the order of
@@ -263,7 +248,7 @@ def _quotes(
         majority = max(labels.items(), key=lambda x: (x[1], x[0] == "negative"))[0] if labels else None
         scored = []
         for r in candidates:
-            spans = parse_evidence(r.get(TOPIC_EVIDENCE)).get(topic, [])
+            spans = evidence_spans(str(r[text]), r.get(TOPIC_EVIDENCE), topic)
             sentiment = _topic_sentiment(r, topic, columns)
             score = (2.0 if majority and sentiment == majority else 0.0) + min(len(spans), 3) / 3
             score += _length_fit(r["_words"]) + min(abs(_score(r.get(SENTIMENT_SCORE))), 1.0)
@@ -282,7 +267,8 @@ def _quotes(
             start = pd.to_numeric(pd.Series([r.get("start")], dtype=object), errors="coerce").iloc[0]
             row["time"] = format_seconds(None if pd.isna(start) else float(start))
             row["topic_sentiment"] = sentiment
-            row["quote"] = _excerpt(str(r[text]).strip(), spans, max_words)
+            lang = str(r.get(LANGUAGE, "")) if str(r.get(LANGUAGE, "")) in LANGUAGES else "xx"
+            row["quote"] = excerpt(str(r[text]), spans, lang, max_words)
             row["score"] = round(score, 3)
             rows.append(row)
     return pd.DataFrame(rows, columns=out_columns)

@@ -63,12 +63,14 @@ def tag_file(
     chunk_size: int = 5000,
     progress: bool = False,
     jobs: int | None = None,
+    redaction: Any | None = None,
 ) -> TagSummary:
     """Tag the comments of a table file (CSV/TSV/XLSX/Parquet/JSONL; ``"-"`` = CSV on stdin).
 
     Every input column and row is kept, in order; the tag columns are appended. The output's
     format follows its extension; it is written to a temporary file and renamed at the end, so
-    a failed run leaves nothing behind. The input is never modified.
+    a failed run leaves nothing behind. The input is never modified. A
+    :class:`cxtext.redact.Redaction` redacts the text column before it is tagged.
 
     Args:
         jobs: processes that tag (``None`` = all cores, 1 = this process only); the output is
@@ -87,14 +89,15 @@ def tag_file(
     jobs = resolve_jobs(jobs)
     reader = open_table(source, encoding=encoding, sheet=sheet)
     try:
-        return _tag_table(reader, output, analyzer, text, force, chunk_size, progress, started, jobs)
+        return _tag_table(reader, output, analyzer, text, force, chunk_size, progress, started, jobs, redaction)
     finally:
         if str(source) == "-":
             reader.path.unlink(missing_ok=True)
 
 
 def _tag_table(reader: TableReader, output: str | os.PathLike[str], analyzer: Analyzer, text: str | None,
-               force: bool, chunk_size: int, progress: bool, started: float, jobs: int) -> TagSummary:
+               force: bool, chunk_size: int, progress: bool, started: float, jobs: int,
+               redaction: Any = None) -> TagSummary:
     chunks = reader.chunks(chunk_size)
     first = next(chunks, None)
     if first is None:  # header only: the output is a header too
@@ -108,6 +111,8 @@ def _tag_table(reader: TableReader, output: str | os.PathLike[str], analyzer: An
     rows = 0
     with open_writer(output, force=force, list_columns=analyzer.list_columns, metadata=metadata) as writer:
         pieces = _by_length(itertools.chain([first], chunks), column, chunk_size)
+        if redaction is not None:
+            pieces = (redaction.table(piece, [column]) for piece in pieces)
         bar = progress_bar(reader.count_rows(), progress)
         try:
             for tagged in tag_in_order(analyzer, pieces, column, jobs, stats):
@@ -154,10 +159,12 @@ def tag_transcripts(
     speakers: str | None = None,
     force: bool = False,
     progress: bool = False,
+    redaction: Any | None = None,
 ) -> TagSummary:
     """Read transcripts into speaker turns (or cues/sentences), tag them and write one table.
 
     Files that cannot be parsed are listed in :attr:`TagSummary.failures`; the others go on.
+    A :class:`cxtext.redact.Redaction` redacts the turns (and pseudonymises speakers) first.
     """
     from .transcripts import expand_inputs, read_transcripts
 
@@ -168,7 +175,7 @@ def tag_transcripts(
         paths, unit=unit, exclude_speakers=exclude_speakers, speakers=speakers,
         lang=analyzer.fixed_lang_ or analyzer.default_lang_,
     )
-    frame = batch.frame
+    frame = redaction.transcripts(batch.frame) if redaction is not None else batch.frame
     analyzer.check_columns(frame.columns)
     tagged = analyzer.tag(frame, text="text", progress=progress)
     metadata = {"cxtext": str(analyzer.describe())}

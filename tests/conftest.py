@@ -112,3 +112,15 @@ def fake_models(monkeypatch):
 
     monkeypatch.setattr(cxtext.topics, "resolve_detectors", resolve, raising=False)
     return {"backend": "keywords"}
+
+
+#: notebooks whose run is a slow test (the default run stays fast; .ci/run runs them)
+SLOW_NOTEBOOKS = ("focus_groups.ipynb",)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Mark the run of the slow notebooks ``slow`` before ``-m 'not slow'`` deselects."""
+    for item in items:
+        if item.originalname == "test_notebook_runs" and any(name in item.nodeid for name in SLOW_NOTEBOOKS):
+            item.add_marker(pytest.mark.slow)

@@ -8,7 +8,7 @@ import pytest
 PUBLIC = ["cxtext", "cxtext.errors", "cxtext.schema", "cxtext.io", "cxtext.backends", "cxtext.segment",
           "cxtext.lang", "cxtext.aggregate", "cxtext.pipeline", "cxtext.transcripts", "cxtext.summarize",
           "cxtext.agreement", "cxtext.scores", "cxtext.drivers", "cxtext.report", "cxtext.topics",
-          "cxtext.datasets", "cxtext.tagfile"]
+          "cxtext.datasets", "cxtext.tagfile", "cxtext.redact"]
 
 
 @pytest.mark.parametrize("module_name", PUBLIC)
@@ -22,3 +22,12 @@ def test_version_is_exposed():
     import cxtext
 
     assert cxtext.__version__.count(".") == 2
+
+
+@pytest.mark.parametrize("name", ["summarize", "agreement"])
+def test_lazy_functions_stay_functions_after_their_module_is_imported(name):
+    import cxtext
+
+    first = getattr(cxtext, name)
+    importlib.import_module(f"cxtext.{name}")
+    assert callable(first) and getattr(cxtext, name) is first

@@ -54,6 +54,21 @@ def test_punctuation_after_a_sentence_never_leaves_a_sentence_without_clauses(te
     assert [c.text for s in result for c in s] == [text.strip().rstrip(",; \n") or text.strip()]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("¿Cómo estás? Bien, gracias. ¿Y el precio? Caro.", ["¿Cómo estás?", "Bien, gracias.", "¿Y el precio?", "Caro."]),
+        ("Hola. ¿Qué tal el envío?¿Llegó?", ["Hola.", "¿Qué tal el envío?", "¿Llegó?"]),
+        ("¡Qué caro! ¿En serio?", ["¡Qué caro!", "¿En serio?"]),
+        ("Hola. ¡¿Qué?! Vale.", ["Hola.", "¡¿Qué?!", "Vale."]),
+    ],
+)
+def test_spanish_opening_marks_start_their_sentence(text, expected):
+    spans = sentences(text, "es")
+    assert [s.text for s in spans] == expected
+    assert all(text[s.start:s.end] == s.text for s in spans)
+
+
 def _spacy_sentences(text: str, lang: str) -> list[Span]:
     """The reference: a full spaCy Doc through the sentencizer, as cxtext did before."""
     from cxtext import segment
@@ -63,7 +78,7 @@ def _spacy_sentences(text: str, lang: str) -> list[Span]:
         return [span] if span else []
     doc = segment._nlp(lang)(text)
     spans = [segment._trimmed(text, s.start_char, s.end_char) for s in doc.sents]
-    return segment._attach_punctuation(text, [s for s in spans if s])
+    return segment._opening_marks(text, segment._attach_punctuation(text, [s for s in spans if s]))
 
 
 _TRICKY = ["a", "A", "b", "EE", " ", "  ", "\n", "\t", "\u00a0", ".", "!", "?", ",", ";", ":", ")", "(",

@@ -66,7 +66,7 @@ def _empty(folder):
 def test_batch_columns_order_and_dtypes(folder):
     batch = read_transcripts(expand_inputs([str(folder)]))
     frame = batch.frame
-    assert frame.columns.tolist() == ["file", "turn", "speaker", "start", "end", "text"]
+    assert frame.columns.tolist() == ["file", "turn", "speaker", "start", "end", "text", "nonspeech"]
     assert [Path(f).name for f in dict.fromkeys(frame["file"])] == ["qa.txt", "teams.vtt", "zoom.vtt"]
     assert frame["turn"].dtype == "int64" and frame["start"].dtype == float
     assert frame.loc[frame["file"].str.endswith("qa.txt"), "start"].isna().all()
@@ -75,7 +75,7 @@ def test_batch_columns_order_and_dtypes(folder):
 
 def test_unit_cue_keeps_cues_with_turn_numbers():
     frame = read_transcript(FIXTURES / "zoom.vtt", unit="cue")
-    assert frame.columns.tolist() == ["file", "turn", "cue", "speaker", "start", "end", "text"]
+    assert frame.columns.tolist() == ["file", "turn", "cue", "speaker", "start", "end", "text", "nonspeech"]
     assert frame["cue"].tolist() == [1, 2, 3, 4, 5]
     assert frame["turn"].tolist() == [1, 2, 2, 3, 4]
     assert frame["text"][2] == "And nobody answered the phone."
@@ -83,7 +83,7 @@ def test_unit_cue_keeps_cues_with_turn_numbers():
 
 def test_unit_sentence_splits_turns():
     frame = read_transcript(FIXTURES / "qa.txt", unit="sentence")
-    assert frame.columns.tolist() == ["file", "turn", "sentence", "speaker", "start", "end", "text"]
+    assert frame.columns.tolist() == ["file", "turn", "sentence", "speaker", "start", "end", "text", "nonspeech"]
     last = frame[frame["turn"] == 4]
     assert last["sentence"].tolist() == [1, 2]
     assert last["text"].tolist() == ["Because shipping is expensive.", "It costs more than the product sometimes."]
@@ -121,7 +121,7 @@ def test_exclude_literal_name_with_regex_characters(tmp_path):
 def test_roles_merged_after_speaker_with_warning_for_missing():
     with pytest.warns(TranscriptWarning, match=r"2 speaker\(s\).*'Moderator \(teams.vtt\)', 'João Costa \(teams.vtt\)'"):
         frame = read_transcript(FIXTURES / "teams.vtt", speakers=FIXTURES / "roles.csv")
-    assert frame.columns.tolist() == ["file", "turn", "speaker", "role", "participant_id", "age_group", "start", "end", "text"]
+    assert frame.columns.tolist() == ["file", "turn", "speaker", "role", "participant_id", "age_group", "start", "end", "text", "nonspeech"]
     maria = frame[frame["speaker"] == "Maria Silva"].iloc[0]
     assert (maria["role"], maria["participant_id"], maria["age_group"]) == ("customer", "P07", "25-34")
     assert frame.loc[frame["speaker"] == "João Costa", "role"].tolist() == [""]
@@ -179,7 +179,7 @@ def test_failures_in_a_batch_do_not_stop_the_others(tmp_path):
 
 def test_all_failing_gives_empty_frame_with_columns():
     batch = read_transcripts([FIXTURES / "broken.vtt"])
-    assert batch.frame.empty and batch.frame.columns.tolist() == ["file", "turn", "speaker", "start", "end", "text"]
+    assert batch.frame.empty and batch.frame.columns.tolist() == ["file", "turn", "speaker", "start", "end", "text", "nonspeech"]
     assert len(batch.failures) == 1
 
 

@@ -56,7 +56,7 @@ def test_zoom_vtt_labels_merging_and_times():
     assert frame["start"].tolist() == pytest.approx([1.2, 5.0, 12.3, 3615.0])
     assert frame["end"].tolist() == pytest.approx([4.8, 12.0, 15.0, 3618.25])
     assert frame["turn"].tolist() == [1, 2, 3, 4]
-    assert frame.columns.tolist() == ["file", "turn", "speaker", "start", "end", "text"]
+    assert frame.columns.tolist() == ["file", "turn", "speaker", "start", "end", "text", "nonspeech"]
 
 
 def test_teams_vtt_with_bom_crlf_note_style_and_voice_tags():
@@ -176,10 +176,11 @@ def test_plain_qa():
 def test_plain_brackets_ignore_annotations():
     assert turns(FIXTURES / "brackets.txt") == [
         ("Moderator", "Tell me about your last visit."),
-        ("Pedro", "It was fine. [laughter] The queue was long."),
+        ("Pedro", "It was fine. The queue was long."),
         ("Moderator", "And the staff?"),
-        ("Pedro", "They were rude. [inaudible]"),
+        ("Pedro", "They were rude."),
     ]
+    assert read_transcript(FIXTURES / "brackets.txt")["nonspeech"].tolist() == ["", "[laughter]", "", "[inaudible]"]
 
 
 def test_plain_rev_headers_and_leading_timestamp():

@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "scores": "cxtext.cli.scores:scores",
     "drivers": "cxtext.cli.drivers:drivers",
     "report": "cxtext.cli.report:report",
+    "redact": "cxtext.cli.redact:redact",
+    "import": "cxtext.cli.import_:import_",
 }
 
 
@@ -36,6 +38,8 @@ SHORT_HELP: dict[str, str] = {
     "codebook": "Show, check and export topic codebooks...",
     "drivers": "Drivers of a score in a TAGGED file...",
     "export": "Export coded data for qualitative-analysis...",
+    "import": "Import coding done in NVivo, ATLAS.ti,...",
+    "redact": "Replace personal data by [EMAIL], [PHONE],...",
     "report": "Write an HTML report of the score and its...",
     "scores": "NPS, CSAT and CES of FILE with 95%...",
     "summarize": "Summarise tagged turns per speaker or...",

@@ -6,6 +6,7 @@ import click
 from ..aggregate import TOPIC_POLAR_MIN
 from ..schema import LANGUAGES
 from ._common import UsageError, force_option, library_call, quiet_option, table_io_options
+from .redact import redaction_options
 
 __all__ = ["tag"]
 
@@ -59,6 +60,10 @@ __all__ = ["tag"]
               help="[transcripts] drop turns of this speaker (case-insensitive, regex allowed); repeatable.")
 @click.option("--speakers", metavar="FILE", help="[transcripts] CSV mapping speaker to role/participant id/demographics.")
 @table_io_options
+@click.option("--redact", "redact", is_flag=True,
+              help="Replace personal data in the text by [EMAIL], [PHONE], [PERSON], ... before tagging "
+                   "(see cxtext redact --help); evidence offsets point into the redacted text.")
+@redaction_options
 @force_option
 @quiet_option
 @library_call
@@ -68,7 +73,8 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         label_map: str | None, batch_size: int | None, device: str | None, topic_polar_min: float, prefix: str,
         encoding: str | None, sheet: str | None, chunk_size: int, jobs: int, engine: str,
         scheduler: str | None, unit: str,
-        exclude_speakers: tuple[str, ...], speakers: str | None, force: bool, quiet: bool) -> None:
+        exclude_speakers: tuple[str, ...], speakers: str | None, redact: bool, entities: str,
+        names: tuple[str, ...], pseudonymize_speakers: bool, speaker_key: str | None, force: bool, quiet: bool) -> None:
     """Tag comments with language, sentiment, emotions and CX topics.
 
     INPUT is a .csv, .tsv, .xlsx, .parquet or .jsonl table (- reads CSV from stdin), or one or
@@ -84,6 +90,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
       cxtext tag survey.csv --text comment --lang es --codebook default --codebook journey -o out.csv
       cat comments.csv | cxtext tag - --text comment -o - > tagged.csv
       cxtext tag interviews/*.vtt --exclude-speaker Moderator -o turns.csv
+      cxtext tag interviews/ --redact --pseudonymize-speakers --speaker-key key.csv -o turns.csv
       cxtext tag "parts/*.parquet" --text comment --engine dask --scheduler tcp://HOST:8786 -o tagged/
     """
     from ..pipeline import Analyzer
@@ -106,9 +113,13 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         prefix=prefix,
         topic_polar_min=topic_polar_min,
     )
+    redaction = _redaction(redact, entities, names, pseudonymize_speakers, speaker_key)
     if engine == "dask":
         from ..dask import tag_files
 
+        if redaction is not None:
+            raise UsageError("--redact runs with the local engine; redact the parts first (cxtext redact) "
+                             "or leave out --engine dask")
         if len(inputs) != 1 or not text:
             raise UsageError("--engine dask takes one folder or glob of parts and --text COLUMN, e.g. "
                              "cxtext tag \"parts/*.parquet\" --text comment --engine dask -o tagged/")
@@ -125,12 +136,18 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         if len(transcripts) != len(inputs):
             raise UsageError("give either one table or transcripts, not both; run cxtext tag once for each")
         summary = tag_transcripts(inputs, output, analyzer, unit=unit, exclude_speakers=exclude_speakers,
-                                  speakers=speakers, force=force, progress=progress)
+                                  speakers=speakers, force=force, progress=progress, redaction=redaction)
     else:
         if len(inputs) > 1:
             raise UsageError(f"cxtext tag reads one table at a time, got {len(inputs)}; run it once per file")
+        if pseudonymize_speakers:
+            raise UsageError("--pseudonymize-speakers is for transcripts (.txt .vtt .srt .docx), not tables")
         summary = tag_file(inputs[0], output, analyzer, text=text, force=force, encoding=encoding,
-                           sheet=sheet, chunk_size=chunk_size, progress=progress, jobs=jobs)
+                           sheet=sheet, chunk_size=chunk_size, progress=progress, jobs=jobs, redaction=redaction)
+    if redaction is not None:
+        redaction.write_key()
+        if not quiet:
+            click.echo(redaction.summary(), err=True)
     if not quiet and output != "-":
         click.echo(f"Tagged {summary.rows:,} rows (column {summary.text_column!r}) in {summary.seconds:.1f} s "
                    f"-> {summary.output}", err=True)
@@ -139,3 +156,15 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
     if summary.failures:
         click.echo(f"{len(summary.failures)} file(s) could not be read; the others were tagged.", err=True)
         raise SystemExit(1)
+
+
+def _redaction(redact: bool, entities: str, names: tuple[str, ...], pseudonymize: bool, key: str | None):  # noqa: ANN202
+    if not redact:
+        given = [flag for flag, on in (("--pseudonymize-speakers", pseudonymize), ("--speaker-key", key),
+                                        ("--name", names), ("--entities", entities != "all")) if on]
+        if given:
+            raise UsageError(f"{', '.join(given)} only work(s) with --redact; add --redact")
+        return None
+    from ..redact import Redaction
+
+    return Redaction(entities, pseudonymize, key, names)

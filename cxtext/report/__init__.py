@@ -20,7 +20,7 @@ import pandas as pd
 from .. import __version__
 from ..errors import ColumnError, ConfigError, format_choices, option
 from ..schema import TOPIC_EVIDENCE
-from ._verbatims import evidence_spans, highlight, representative_rows
+from ._verbatims import evidence_spans, highlight_excerpt, representative_rows
 
 __all__ = ["build_report", "write_report", "TEXT_COLUMN_NAMES", "SEGMENT_COLUMN_NAMES", "default_segment"]
 
@@ -134,8 +134,9 @@ def _verbatims_html(
             text = texts.iloc[pos]
             spans = evidence_spans(text, evidence.iloc[pos], row["topic"])
             score = raw_scores[pos]
+            lang = str(tagged["language"].iloc[pos]) if "language" in tagged.columns else "xx"
             items.append(f'<li><span class="score">{html.escape(_num(score, 0))}</span> '
-                         f"{highlight(text, spans)}</li>")
+                         f"{highlight_excerpt(text, spans, lang)}</li>")
         impact = f"{_num(row['impact'], 1 if metric == 'nps' else 2, True)}"
         blocks.append(
             f'<div class="verb"><h3>{html.escape(str(row["driver"]))} <small>n={int(row["n"])}, impact '

@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, InputFileNotFoundError, TranscriptError, TranscriptWarning, UnsupportedFormatError
-from ._model import TranscriptFailure
+from ._model import Cue, TranscriptFailure
+from ._names import SpeakerMerge, merge_speakers, split_parenthetical
 from ._read import TRANSCRIPT_EXTENSIONS, read_cues
 from ._roles import Roles, load_roles
-from ._turns import BASE_COLUMNS, SpeakerFilter, check_unit, cues_to_rows, split_sentences
+from ._turns import BASE_COLUMNS, SPEAKER_LABEL, SpeakerFilter, check_unit, cues_to_rows
 
 __all__ = ["TranscriptBatch", "expand_inputs", "read_transcript", "read_transcripts"]
 
@@ -27,11 +28,14 @@ class TranscriptBatch:
         failures: the files that could not be read (``file``, ``line``, ``message``); when it
             is not empty a command line should exit non-zero after writing ``frame``.
         files: the files that were read.
+        merges: the name variants read as one speaker (``Hon. Tom Vale (Minister ...)`` and
+            ``Hon. Tom Vale``); the labels as written are in the ``speaker_label`` column.
     """
 
     frame: pd.DataFrame
     failures: list[TranscriptFailure] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    merges: list[SpeakerMerge] = field(default_factory=list)
 
 
 def _is_transcript(path: Path) -> bool:
@@ -83,14 +87,20 @@ def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
     return list(found)
 
 
-def _empty_frame(unit: str) -> pd.DataFrame:
+def _columns(unit: str, labels: bool) -> list[str]:
     columns = list(BASE_COLUMNS)
-    if unit == "cue":
-        columns.insert(2, "cue")
-    return pd.DataFrame({c: pd.Series(dtype=float if c in ("start", "end") else object) for c in columns})
+    if unit in ("cue", "sentence"):
+        columns.insert(2, unit)
+    if labels:
+        columns.insert(columns.index("speaker") + 1, SPEAKER_LABEL)
+    return columns
 
 
-def _read_one(path: Path, unit: str, known: Sequence[str]) -> pd.DataFrame:
+def _empty_frame(unit: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=float if c in ("start", "end") else object) for c in _columns(unit, False)})
+
+
+def _read_one(path: Path, known: Sequence[str]) -> list[Cue]:
     cues = read_cues(path, known)
     if all(c.speaker is None for c in cues):
         warnings.warn(
@@ -98,11 +108,9 @@ def _read_one(path: Path, unit: str, known: Sequence[str]) -> pd.DataFrame:
             "Labels look like 'Name: text', '[Name] text' or 'Speaker 1  00:01:23' on its own line; "
             "a name used only once is recognised when it is listed in the speakers file.",
             TranscriptWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
-    rows = cues_to_rows(str(path), cues, unit)
-    frame = pd.DataFrame(rows) if rows else _empty_frame(unit)
-    return frame
+    return cues
 
 
 def read_transcripts(
@@ -120,14 +128,18 @@ def read_transcripts(
         paths: transcript files (.txt, .vtt, .srt, .docx); see :func:`expand_inputs` for folders.
         unit: ``"turn"`` (consecutive cues of one speaker merged), ``"cue"`` (one row per caption
             cue or labelled block, with a ``cue`` number after ``turn``) or ``"sentence"`` (one row
-            per sentence of each turn, with a ``sentence`` number after ``turn``; start/end stay
-            those of the turn).
+            per sentence of each turn, with a ``sentence`` number after ``turn``; start/end are
+            those of the cues the sentence comes from).
         exclude_speakers: speakers to leave out: case-insensitive exact names or regular
             expressions matched against the whole name (``"Moderator"``, ``"Interviewer.*"``).
             Turn numbers keep counting the excluded turns, so they still point into the file.
+            A pattern matches the speaker or the label as written (``speaker_label``), with or
+            without its parentheses (``The Chair`` excludes ``The Chair (Hon. Ann Poe)``).
         speakers: a roles table (path or DataFrame) with a ``speaker`` column and any of role,
             participant id, demographics; its other columns are inserted after ``speaker``.
-            Its names also count as known speaker labels (see :mod:`cxtext.transcripts._labels`).
+            Its names also count as known speaker labels (see :mod:`cxtext.transcripts._labels`)
+            and are kept as spelled there; an optional ``aliases`` column (``;``-separated) lists
+            labels that name that speaker, which overrides the merging of name variants.
         lang: language for sentence splitting (``"auto"`` uses a language-neutral splitter).
         missing_speakers: ``"warn"`` (default), ``"error"`` or ``"ignore"`` when a speaker is
             not in the roles table.
@@ -135,9 +147,14 @@ def read_transcripts(
 
     Returns:
         A :class:`TranscriptBatch`: ``frame`` has the columns ``file, turn, speaker,
-        <role columns>, start, end, text`` (``cue``/``sentence`` after ``turn`` for those
-        units); ``start``/``end`` are seconds (NaN when the format has no times); ``file`` is
-        the path as given. Files that fail are listed in ``failures``; the others go on.
+        <role columns>, start, end, text, nonspeech`` (``cue``/``sentence`` after ``turn`` for
+        those units; ``speaker_label`` after ``speaker`` when a label was read as another name:
+        ``Hon. Tom Vale (Minister ...)`` -> ``Hon. Tom Vale``); ``start``/``end`` are seconds
+        (NaN when the format has no times); ``file`` is the path as given; ``nonspeech`` holds
+        the markup taken out of ``text`` (``[laughter]``, ``{vocalsound}``, ``(inaudible)``).
+        Name variants of one person are merged across the batch and reported in a warning
+        (see :mod:`cxtext.transcripts._names`). Files that fail are listed in ``failures``;
+        the others go on.
 
     Example:
         >>> batch = read_transcripts(["p01.vtt", "p02.docx"], exclude_speakers=["Interviewer"])  # doctest: +SKIP
@@ -163,44 +180,55 @@ def _read(
     unit = check_unit(unit)
     roles: Roles | None = load_roles(speakers) if speakers is not None else None
     known = list(known_speakers) + (roles.names if roles is not None else [])
+    aliases = roles.aliases if roles is not None else {}
     speaker_filter = SpeakerFilter(exclude_speakers)
-    frames: list[pd.DataFrame] = []
+    read: list[tuple[str, list[Cue]]] = []
     failures: list[TranscriptFailure] = []
-    files: list[str] = []
     for path in paths:
         path = Path(path)
         try:
             if not path.is_file():
                 raise TranscriptError(path, None, "the file does not exist")
-            frame = _read_one(path, "turn" if unit == "sentence" else unit, known)
+            read.append((str(path), _read_one(path, known + list(aliases))))
         except TranscriptError as exc:
             if strict:
                 raise
             failures.append(TranscriptFailure(exc.file, exc.line, str(exc)))
-            continue
-        files.append(str(path))
+    mapping, merges = merge_speakers([(f, [c.speaker for c in cues if c.speaker]) for f, cues in read], known, aliases)
+    frames: list[pd.DataFrame] = []
+    for file, cues in read:
+        for cue in cues:
+            if cue.speaker:
+                cue.label, cue.speaker = cue.speaker, mapping[(file, cue.speaker)]
+        frame = pd.DataFrame(cues_to_rows(file, cues, unit, lang))
         if speaker_filter.patterns:
-            keep = [not speaker_filter.excludes(s) for s in frame["speaker"]]
-            frame = frame.loc[keep]
+            frame = frame.loc[[not speaker_filter.excludes(s, label, split_parenthetical(label)[0])
+                               for s, label in zip(frame["speaker"], frame[SPEAKER_LABEL])]]
         frames.append(frame)
-    frame = pd.concat(frames, ignore_index=True) if frames else _empty_frame("cue" if unit == "cue" else "turn")
-    if unit != "cue" and "cue" in frame.columns:
-        frame = frame.drop(columns="cue")
+    frame = pd.concat(frames, ignore_index=True) if frames else _empty_frame(unit)
+    labels = SPEAKER_LABEL in frame.columns and bool((frame[SPEAKER_LABEL] != frame["speaker"]).any())
+    frame = frame[_columns(unit, labels)]
     frame["turn"] = frame["turn"].astype("int64")
     frame["start"] = frame["start"].astype(float)
     frame["end"] = frame["end"].astype(float)
-    if speaker_filter.patterns and files and speaker_filter.unused():
+    if speaker_filter.patterns and read and speaker_filter.unused():
         warnings.warn(
             f"--exclude-speaker pattern(s) {', '.join(map(repr, speaker_filter.unused()))} matched no speaker; "
             f"speakers found: {', '.join(map(repr, sorted(set(frame['speaker']))[:20]))}",
             TranscriptWarning,
-            stacklevel=2,
+            stacklevel=3,
+        )
+    if merges:
+        warnings.warn(
+            f"read {sum(len(m.variants) for m in merges)} speaker labels as {len(merges)} speaker(s): "
+            f"{'; '.join(map(str, merges[:10]))}{' ...' if len(merges) > 10 else ''}; the labels as written are in the speaker_label column. "
+            "To keep variants apart or join others, list them in --speakers (an 'aliases' column maps labels to a speaker).",
+            TranscriptWarning,
+            stacklevel=3,
         )
     if roles is not None:
         frame = roles.merge(frame, missing_speakers)
-    if unit == "sentence":
-        frame = split_sentences(frame, lang)
-    return TranscriptBatch(frame.reset_index(drop=True), failures, files)
+    return TranscriptBatch(frame.reset_index(drop=True), failures, [f for f, _ in read], merges)
 
 
 def read_transcript(

@@ -13,6 +13,8 @@ class Cue:
 
     ``speaker`` is ``None`` when the piece carries no speaker label; the turn builder
     decides whether it continues the previous speaker. Times are seconds (NaN when none).
+    ``label`` is the label as written when the batch gave the cue another ``speaker`` (a merged
+    name variant); ``nonspeech`` holds the markup taken out of ``text`` with its position there.
     """
 
     text: str
@@ -21,6 +23,8 @@ class Cue:
     start: float = math.nan
     end: float = math.nan
     parts: list[str] = field(default_factory=list, repr=False)
+    label: str | None = None
+    nonspeech: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

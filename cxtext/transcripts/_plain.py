@@ -2,13 +2,18 @@
 
 Recognised line forms (time stamps optional, ``hh:mm:ss``/``mm:ss``):
 
-- ``Name: text``, ``NAME: text``, ``Q: text``, ``**Name:** text`` (Markdown bold)
-- ``[Name] text`` and ``[Name]: text``
+- ``Name: text``, ``NAME: text``, ``Q: text``, ``**Name:** text`` (Markdown bold), with titles
+  and (nested) parentheses: ``Hon. Jane Roe (Minister of Invented Affairs):``, ``The Chair
+  (Hon. Ann Poe (Riverside, Lib.)):``; the full-width colon ``：`` counts as a colon
+- ``[Name] text``, ``[Name]: text`` and ``【Name】text``
 - ``Name  00:01:23`` or ``Name (00:01:23)`` alone on a line (Otter), text on the next lines
   (such a header counts as a strong marker when the file has at least two of them)
 - ``Name (00:01:23): text`` and ``Name [00:01:23]: text`` (Rev)
 - ``[00:01:23] Name: text``, ``00:01:23 Name: text``; a time stamp alone on a line dates the next turn
 - ``Name:`` alone on a line, text on the next lines
+- ``NAME. text`` and ``NAME, role. text`` in capitals (Italian and Spanish parliamentary records:
+  ``PRESIDENTE. Grazie.``), accepted when the name recurs or a role follows it; the role is
+  kept as ``NAME (role)``
 
 Whether a candidate really is a speaker is decided by :class:`~._labels.LabelPolicy`.
 Lines without an accepted label continue the current speaker; a blank line starts a new
@@ -23,7 +28,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ._labels import LabelPolicy, clean_label, looks_like_name
+from ._labels import MAX_LABEL, MAX_NAME, LabelPolicy, clean_label, is_known_role, looks_like_name
+from ._names import split_parenthetical
 from ._model import Cue
 from ._time import TIMESTAMP, parse_timestamp
 
@@ -34,10 +40,44 @@ _TS_ONLY = re.compile(rf"^[\[(]?\s*({_TS})\s*[\])]?$")
 _LEAD_TS_BRACKET = re.compile(rf"^[\[(]\s*({_TS})\s*[\])]\s*[-–—]?\s*(.*)$")
 _LEAD_TS_BARE = re.compile(rf"^({_TS})\s+[-–—]?\s*(.+)$")
 _NAME = r"[^\W\d_][^:\[\]()\n]{0,44}?"
-_HEADER = re.compile(rf"^(?P<name>{_NAME})\s*(?:[\[(]\s*(?P<ts1>{_TS})\s*[\])]|\s(?P<ts2>{_TS}))\s*:?$")
-_REV = re.compile(rf"^(?P<name>{_NAME})\s*[\[(]\s*(?P<ts>{_TS})\s*[\])]\s*:\s*(?P<text>.*)$")
-_BRACKET = re.compile(r"^\[(?P<name>[^\]\d][^\]]{0,44})\]\s*:?\s*(?P<text>.*)$")
-_COLON = re.compile(r"^(?P<name>\**[^\W\d_][^:\n]{0,44}?(?:\([^()]{1,30}\))?)\s*:(?P<text>.*)$")
+_COLONS = ":：﹕"
+_HEADER = re.compile(rf"^(?P<name>{_NAME})\s*(?:[\[(]\s*(?P<ts1>{_TS})\s*[\])]|\s(?P<ts2>{_TS}))\s*[{_COLONS}]?$")
+_REV = re.compile(rf"^(?P<name>{_NAME})\s*[\[(]\s*(?P<ts>{_TS})\s*[\])]\s*[{_COLONS}]\s*(?P<text>.*)$")
+_BRACKET = re.compile(rf"^[\[【](?P<name>[^\]】\d][^\]】]{{0,44}})[\]】]\s*[{_COLONS}]?\s*(?P<text>.*)$")
+_NAME_START = re.compile(r"^\**[^\W\d_]")
+
+
+class _ColonMatch(dict):
+    """``match["name"]`` / ``match["text"]`` of :func:`colon_label`, like a regex match."""
+
+
+def colon_label(text: str) -> _ColonMatch | None:
+    """``Name: text`` at the start of ``text``: the name may hold (nested) parentheses.
+
+    The first colon outside parentheses ends the name; parentheses must balance before it.
+
+    Example:
+        >>> colon_label("The Chair (Hon. Ann Poe (Riverside, Lib.)): Order.")["name"]
+        'The Chair (Hon. Ann Poe (Riverside, Lib.))'
+    """
+    if not _NAME_START.match(text):
+        return None
+    depth = 0
+    for i, ch in enumerate(text[:MAX_LABEL + 1]):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif ch in _COLONS and depth == 0:
+            name = text[:i]
+            if len(split_parenthetical(name.strip("* "))[0]) > MAX_NAME:
+                return None
+            return _ColonMatch(name=name.rstrip(), text=text[i + 1:])
+        elif ch == "\n":
+            return None
+    return None
 
 
 @dataclass
@@ -56,6 +96,23 @@ class Line:
     start: float = math.nan
 
 
+_CAPS_PERIOD = re.compile(
+    r"^(?P<name>[^\W\d_][^\W\d_'’\-]*(?:[ '’\-][^\W\d_]+){0,4})(?:,\s+(?P<role>[^.:;\n]{1,120}))?\.\s+(?P<text>\S.*)$"
+)
+
+
+def _caps_period(text: str) -> tuple[str, str, bool] | None:
+    """``("ELENA BRUNI (direttrice)", "Grazie.", True)`` for ``"ELENA BRUNI, direttrice. Grazie."``."""
+    match = _CAPS_PERIOD.match(text)
+    if not match:
+        return None
+    letters = [c for c in match["name"] if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters):
+        return None
+    role = (match["role"] or "").strip()
+    return (f"{match['name']} ({role})" if role else match["name"]), match["text"], bool(role)
+
+
 @dataclass
 class _Hit:
     label: str
@@ -63,6 +120,7 @@ class _Hit:
     start: float
     strong: bool
     header: bool = False
+    period: bool = False  # "NAME. text": needs a recurring name or a role to count
 
 
 def _float(value: str | None) -> float:
@@ -80,24 +138,38 @@ def _label_hit(text: str) -> _Hit | None:
     match = _BRACKET.match(text)
     if match and parse_timestamp(match["name"]) is None:
         return _Hit(clean_label(match["name"]), match["text"].strip(), math.nan, False)
-    match = _COLON.match(text)
-    if match:
-        body = match["text"]
-        if body.startswith("//"):  # https://...
-            return None
-        if match["name"].rstrip()[-1:].isdigit() and body[:1].isdigit():  # "Room 10:30"
-            return None
-        if match["name"].startswith("*"):
-            body = body.lstrip("*")
-        return _Hit(clean_label(match["name"]), body.strip(), math.nan, False)
-    return None
+    colon = _colon_hit(text)
+    if colon is not None and (looks_like_name(colon.label) or is_known_role(colon.label)):
+        return colon
+    period = _caps_period(text)
+    if period is not None:
+        label, body, has_role = period
+        return _Hit(clean_label(label), _DASH.sub("", body.strip()), math.nan, has_role, period=True)
+    return colon
+
+
+_DASH = re.compile(r"^[—–]\s*")
+
+
+def _colon_hit(text: str) -> _Hit | None:
+    match = colon_label(text)
+    if not match:
+        return None
+    body = match["text"]
+    if body.startswith("//"):  # https://...
+        return None
+    if match["name"].rstrip()[-1:].isdigit() and body[:1].isdigit():  # "Room 10:30"
+        return None
+    if match["name"].startswith("*"):
+        body = body.lstrip("*")
+    return _Hit(clean_label(match["name"]), _DASH.sub("", body.strip()), math.nan, False)
 
 
 def _hit(line: Line) -> tuple[_Hit | None, float, str]:
     """The label candidate of a line, the time stamp in front of it (NaN) and the text after it."""
     if line.bold_label:
         return _Hit(clean_label(line.bold_label), line.rest.strip(), line.start, True), math.nan, line.rest
-    text = line.text.strip()
+    text = line.text.strip().lstrip("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     match = _LEAD_TS_BRACKET.match(text)
     if match and match[2]:
         return _label_hit(match[2]), _float(match[1]), match[2]
@@ -123,7 +195,7 @@ def _accept_sandwiched(lines: list[Line], hits: list, accepted: list[bool], poli
         hit = hits[i][0]
         if accepted[i] or hit is None or not hit.label or hit.header or len(hit.label.split()) > 3:
             continue
-        if policy.counts.get(hit.label.casefold(), 0) != 1 or not looks_like_name(hit.label):
+        if policy.count(hit.label) != 1 or not looks_like_name(hit.label):
             continue
         before = accepted[filled[position - 1]] if position > 0 else False
         after = accepted[filled[position + 1]] if position + 1 < len(filled) else True
@@ -140,7 +212,9 @@ def parse_lines(lines: Iterable[Line], known_speakers: Iterable[str] = ()) -> li
         for h, _, _ in hits:  # one "Monday 10:30" line is no Otter transcript
             if h is not None and h.header:
                 h.strong = False
-    accepted = [h is not None and bool(h.label) and policy.accepts(h.label, strong=h.strong) for h, _, _ in hits]
+    accepted = [h is not None and bool(h.label) and policy.accepts(h.label, strong=h.strong)
+                and (not h.period or h.strong or policy.count(h.label) >= 2 or is_known_role(h.label))
+                for h, _, _ in hits]
     _accept_sandwiched(lines, hits, accepted, policy)
 
     cues: list[Cue] = []

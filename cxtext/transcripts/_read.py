@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import EncodingFallbackWarning, TranscriptError
 from ._docx import parse_docx
+from ._markup import split_markup
 from ._model import Cue
 from ._plain import parse_plain_text
 from ._subtitles import looks_like_subtitles, parse_subtitles
@@ -40,6 +41,9 @@ def decode(data: bytes, file: str) -> str:
 def read_cues(path: str | Path, known_speakers: Iterable[str] = ()) -> list[Cue]:
     """Cues of one transcript; the format follows the extension (and the content for .txt).
 
+    Non-speech markup (``[laughter]``, ``{vocalsound}``) is moved from each cue's text to its
+    ``nonspeech`` list (see :mod:`~._markup`).
+
     Raises:
         TranscriptError: the file cannot be parsed or holds no text.
     """
@@ -66,4 +70,6 @@ def read_cues(path: str | Path, known_speakers: Iterable[str] = ()) -> list[Cue]
             cues = parse_plain_text(text, known)
     if not cues:
         raise TranscriptError(path, None, "the file contains no text")
+    for cue in cues:
+        cue.text, cue.nonspeech = split_markup(cue.text)
     return cues

@@ -1,7 +1,8 @@
 """Speaker roles: a table mapping speaker -> role, participant id, demographics.
 
 The table needs a ``speaker`` column (any case); every other column is merged into the
-transcript rows right after ``speaker``. An optional ``file`` column ties a row to one
+transcript rows right after ``speaker`` (and ``speaker_label``). An optional ``aliases`` column
+lists, ``;``-separated, other labels that name the speaker (``Hon. Tom Vale (Minister); Mr. Vale``). An optional ``file`` column ties a row to one
 transcript (matched against the path, the file name or the name without extension), so
 "Participant" can be a different person in each interview; a row with an empty ``file``
 applies to every file, and a file-specific row wins over it. Speaker names match
@@ -20,7 +21,7 @@ from ..schema import output_columns
 
 __all__ = ["Roles", "load_roles"]
 
-_RESERVED = {"file", "turn", "cue", "sentence", "speaker", "start", "end", "text"}
+_RESERVED = {"file", "turn", "cue", "sentence", "speaker", "speaker_label", "start", "end", "text", "nonspeech"}
 MISSING_POLICIES = ("warn", "error", "ignore")
 
 
@@ -45,7 +46,8 @@ class Roles:
             )
         speaker_col = columns["speaker"]
         file_col = columns.get("file")
-        self.columns = [c for c in frame.columns if c not in (speaker_col, file_col)]
+        alias_col = columns.get("aliases")
+        self.columns = [c for c in frame.columns if c not in (speaker_col, file_col, alias_col)]
         clash = [c for c in self.columns if str(c).strip().casefold() in _RESERVED or c in output_columns()]
         if clash:
             raise ColumnError(
@@ -53,6 +55,8 @@ class Roles:
                 "rename them (e.g. 'role', 'participant_id', 'age')"
             )
         self.names: list[str] = []
+        #: label as written (case-folded) -> speaker, from the ``aliases`` column
+        self.aliases: dict[str, str] = {}
         self._rows: dict[tuple[str, str], dict] = {}
         for record in frame.to_dict("records"):
             speaker = _key(record[speaker_col])
@@ -66,6 +70,10 @@ class Roles:
                 )
             self._rows[(file, speaker)] = {c: record[c] for c in self.columns}
             self.names.append(str(record[speaker_col]).strip())
+            if alias_col is not None and isinstance(record[alias_col], str):
+                for alias in record[alias_col].split(";"):
+                    if alias.strip():
+                        self.aliases[alias.strip().casefold()] = str(record[speaker_col]).strip()
 
     def lookup(self, file: str, speaker: str) -> dict | None:
         speaker_key = _key(speaker)
@@ -95,7 +103,7 @@ class Roles:
                 raise InputError(message)
             warnings.warn(message, TranscriptWarning, stacklevel=4)
         result = frame.copy()
-        at = list(result.columns).index("speaker") + 1
+        at = list(result.columns).index("speaker_label" if "speaker_label" in result.columns else "speaker") + 1
         for offset, c in enumerate(self.columns):
             result.insert(at + offset, c, values[c])
         return result

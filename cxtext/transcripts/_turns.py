@@ -1,6 +1,7 @@
 """Cues -> rows: speaker turns (or cues, or sentences) and speaker exclusion."""
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -10,11 +11,16 @@ import pandas as pd
 from ..errors import ConfigError, format_choices
 from ._model import Cue
 
-__all__ = ["UNITS", "BASE_COLUMNS", "cues_to_rows", "SpeakerFilter"]
+__all__ = ["UNITS", "BASE_COLUMNS", "NONSPEECH", "SPEAKER_LABEL", "cues_to_rows", "SpeakerFilter"]
 
 UNITS = ("turn", "cue", "sentence")
-#: Columns of every transcript frame, in order (``cue``/``sentence`` follow ``turn`` for those units).
-BASE_COLUMNS = ("file", "turn", "speaker", "start", "end", "text")
+#: Columns of every transcript frame, in order (``cue``/``sentence`` follow ``turn`` for those
+#: units, ``speaker_label`` follows ``speaker`` when a label was shortened or merged).
+BASE_COLUMNS = ("file", "turn", "speaker", "start", "end", "text", "nonspeech")
+#: Non-speech markup of the row (``[laughter]``, ``{vocalsound}``), space-joined in reading order.
+NONSPEECH = "nonspeech"
+#: The speaker label as written, when the batch read it as another name (see ``_names``).
+SPEAKER_LABEL = "speaker_label"
 
 
 def _turn_numbers(cues: list[Cue]) -> list[int]:
@@ -35,30 +41,81 @@ def _first(values: list[float]) -> float:
     return next((v for v in values if not math.isnan(v)), math.nan)
 
 
-def cues_to_rows(file: str, cues: list[Cue], unit: str) -> list[dict]:
-    """Rows of one file for ``unit`` "turn" or "cue" (sentences are split later)."""
+def _label(cue: Cue) -> str:
+    return cue.label if cue.label is not None else (cue.speaker or "")
+
+
+def _markup_text(items: list[tuple[int, str]]) -> str:
+    return " ".join(token for _, token in items)
+
+
+def cues_to_rows(file: str, cues: list[Cue], unit: str, lang: str = "en") -> list[dict]:
+    """Rows of one file for ``unit`` "turn", "cue" or "sentence".
+
+    Each row has the columns of :data:`BASE_COLUMNS` plus ``speaker_label`` (the label as
+    written) and ``turn``/``cue``/``sentence`` numbers. Sentence rows take the times of the cues
+    they come from: a sentence's ``start`` is that of the cue holding its first character, its
+    ``end`` that of the cue holding its last one.
+    """
     numbers = _turn_numbers(cues)
     if unit == "cue":
         return [
-            {"file": file, "turn": n, "cue": i, "speaker": c.speaker or "", "start": c.start,
-             "end": c.end, "text": c.text}
+            {"file": file, "turn": n, "cue": i, "speaker": c.speaker or "", SPEAKER_LABEL: _label(c),
+             "start": c.start, "end": c.end, "text": c.text, NONSPEECH: _markup_text(c.nonspeech)}
             for i, (n, c) in enumerate(zip(numbers, cues), start=1)
         ]
-    rows: list[dict] = []
+    turns: list[dict] = []
     for n, cue in zip(numbers, cues):
-        if rows and rows[-1]["turn"] == n:
-            row = rows[-1]
-            row["text"] = f"{row['text']} {cue.text}".strip() if cue.text else row["text"]
-            row["_ends"].append(cue.end)
-            row["_starts"].append(cue.start)
+        if turns and turns[-1]["turn"] == n:
+            row = turns[-1]
+            offset = len(row["text"]) + 1 if row["text"] and cue.text else len(row["text"])
+            row["text"] = f"{row['text']} {cue.text}" if row["text"] and cue.text else row["text"] + cue.text
+            row["_labels"][_label(cue)] = None
+        else:
+            offset = 0
+            row = {"file": file, "turn": n, "speaker": cue.speaker or "", "text": cue.text,
+                   "_labels": {_label(cue): None}, "_cues": [], "_markup": []}
+            turns.append(row)
+        row["_cues"].append((offset, cue.start, cue.end))
+        row["_markup"] += [(offset + p, token) for p, token in cue.nonspeech]
+    rows: list[dict] = []
+    for row in turns:
+        base = {"file": file, "turn": row["turn"], "speaker": row["speaker"],
+                SPEAKER_LABEL: "; ".join(row["_labels"])}
+        if unit == "sentence":
+            rows += _sentence_rows(base, row, lang)
             continue
-        rows.append({"file": file, "turn": n, "speaker": cue.speaker or "", "text": cue.text,
-                     "_starts": [cue.start], "_ends": [cue.end]})
-    for row in rows:
-        starts, ends = row.pop("_starts"), row.pop("_ends")
-        row["start"] = _first(starts)
-        row["end"] = _first(ends[::-1])
-    return [{k: row[k] for k in BASE_COLUMNS} for row in rows]
+        starts = [start for _, start, _ in row["_cues"]]
+        ends = [end for _, _, end in row["_cues"]]
+        rows.append({**base, "start": _first(starts), "end": _first(ends[::-1]), "text": row["text"],
+                     NONSPEECH: _markup_text(row["_markup"])})
+    return rows
+
+
+def _cue_at(pieces: list[tuple[int, float, float]], offsets: list[int], position: int) -> tuple[int, float, float]:
+    """The cue (offset, start, end) of a turn that holds the character at ``position``."""
+    return pieces[max(0, bisect.bisect_right(offsets, position) - 1)]
+
+
+def _sentence_rows(base: dict, turn: dict, lang: str) -> list[dict]:
+    from ..segment import sentences
+
+    text = turn["text"]
+    spans = sentences(text, lang if lang and lang != "auto" else "xx") if text.strip() else []
+    if not spans:  # only markup: one row keeps it
+        return [{**base, "sentence": 1, "start": _first([s for _, s, _ in turn["_cues"]]),
+                 "end": _first([e for _, _, e in turn["_cues"]][::-1]), "text": text,
+                 NONSPEECH: _markup_text(turn["_markup"])}]
+    rows = []
+    offsets = [offset for offset, _, _ in turn["_cues"]]
+    for number, span in enumerate(spans, start=1):
+        first, last = _cue_at(turn["_cues"], offsets, span.start), _cue_at(turn["_cues"], offsets, span.end - 1)
+        low = span.start if number > 1 else -1
+        high = spans[number].start if number < len(spans) else math.inf
+        markup = [(p, t) for p, t in turn["_markup"] if low <= p < high]
+        rows.append({**base, "sentence": number, "start": first[1], "end": last[2], "text": span.text,
+                     NONSPEECH: _markup_text(markup)})
+    return rows
 
 
 class SpeakerFilter:
@@ -81,13 +138,14 @@ class SpeakerFilter:
                 self._regexes.append(None)  # not a regex: an exact name only
         self.used = [False] * len(self.patterns)
 
-    def excludes(self, speaker: str) -> bool:
-        name = re.sub(r"\s+", " ", str(speaker)).strip()
+    def excludes(self, *names: str) -> bool:
+        """Whether a pattern matches any of ``names`` (the speaker, the label as written)."""
         hit = False
-        for i, (pattern, regex) in enumerate(zip(self.patterns, self._regexes)):
-            if name.casefold() == pattern.casefold() or (regex is not None and regex.fullmatch(name)):
-                self.used[i] = True
-                hit = True
+        for name in {re.sub(r"\s+", " ", str(n)).strip() for n in names}:
+            for i, (pattern, regex) in enumerate(zip(self.patterns, self._regexes)):
+                if name.casefold() == pattern.casefold() or (regex is not None and regex.fullmatch(name)):
+                    self.used[i] = True
+                    hit = True
         return hit
 
     def unused(self) -> list[str]:
@@ -100,18 +158,3 @@ def check_unit(unit: str) -> str:
     if value not in UNITS:
         raise ConfigError(f"unknown transcript unit {unit!r}; choose one of {format_choices(UNITS)}")
     return value
-
-
-def split_sentences(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One row per sentence of each turn, with a ``sentence`` number (1-based within the turn)."""
-    from ..segment import sentences
-
-    spacy_lang = lang if lang and lang != "auto" else "xx"
-    rows = []
-    for record in frame.to_dict("records"):
-        spans = sentences(str(record["text"]), spacy_lang) or []
-        for number, span in enumerate(spans, start=1):
-            rows.append({**record, "sentence": number, "text": span.text})
-    columns = list(frame.columns)
-    columns.insert(columns.index("turn") + 1, "sentence")
-    return pd.DataFrame(rows, columns=columns)

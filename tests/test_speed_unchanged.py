@@ -33,3 +33,15 @@ def test_mmh3_hashes_as_scikit_learn(tokens, monkeypatch):
         [int(murmurhash3_32("c:" + k, seed=0, positive=True)) for k in keys]
     with pytest.raises(UnicodeEncodeError):  # a lone surrogate fails as in scikit-learn (mmh3 would crash)
         ours("w:\ud800", seed=0, positive=True)
+
+
+def test_sentence_starts_are_spacys_on_real_texts():
+    from cxtext.segment import _splitter
+
+    texts, langs = real_texts()
+    for lang in sorted(set(langs)):
+        splitter = _splitter(lang)
+        mine = [text for text, code in zip(texts, langs) if code == lang]
+        mine += [t.replace(" ", "  ") for t in mine[:100]] + [t.replace(". ", ".\n") for t in mine[:100]]
+        for text in mine:
+            assert splitter.sentence_starts(text) == splitter._spacy_starts(text), text

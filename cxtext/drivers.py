@@ -248,7 +248,8 @@ def _canonical_order(y: np.ndarray, matrix: np.ndarray) -> np.ndarray:
 
 
 def bootstrap_impact(
-    y: np.ndarray, matrix: np.ndarray, n_boot: int = 2000, seed: int = 0, confidence: float = 0.95
+    y: np.ndarray, matrix: np.ndarray, n_boot: int = 2000, seed: int = 0, confidence: float = 0.95,
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Impact = mean(y) - mean(y without the rows of each driver), with percentile intervals.
 
@@ -258,6 +259,9 @@ def bootstrap_impact(
         n_boot: bootstrap resamples (0 skips the interval: NaN).
         seed: random seed (results are reproducible and independent of row order).
         confidence: interval coverage.
+        weights: frequency weights (row i stands for ``weights[i]`` identical rows, as the
+            counts :func:`cxtext.dask.drivers` brings back): the same result as the repeated
+            rows, at a cost that depends on the distinct rows only.
 
     Returns:
         ``(impact, ci_low, ci_high)``, each of length ``k``. A driver nobody mentions has
@@ -270,6 +274,8 @@ def bootstrap_impact(
     """
     y = np.asarray(y, dtype=float)
     m = np.asarray(matrix, dtype=bool).reshape(len(y), -1)
+    if weights is not None:
+        return _weighted_bootstrap(y, m, np.asarray(weights, dtype=np.int64), n_boot, seed, confidence)
     n, k = m.shape
     if n == 0:
         nan = np.full(k, np.nan)
@@ -290,10 +296,16 @@ def bootstrap_impact(
     # Rows with the same value and drivers are interchangeable: resample counts of the unique
     # patterns (multinomial), which is much faster for discrete scores such as NPS.
     patterns, freq = np.unique(np.column_stack([y, mf]), axis=0, return_counts=True)
-    compress = len(patterns) < n / 2
-    if compress:
+    probs = freq / n if len(patterns) < n / 2 else None
+    if probs is not None:
         y, mf = patterns[:, 0], patterns[:, 1:]
-        probs = freq / n
+    return impact, *_percentiles(y, mf, probs, n, n_boot, rng, confidence, counts)
+
+
+def _percentiles(y: np.ndarray, mf: np.ndarray, probs: np.ndarray | None, n: int, n_boot: int,
+                 rng: np.random.Generator, confidence: float, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap interval of the impacts: resampled rows, or pattern counts when ``probs`` is given."""
+    compress = probs is not None
     rows = len(y)
     chunk = max(1, min(n_boot, 4_000_000 // max(rows, 1)))
     ym = mf * y[:, None]
@@ -318,13 +330,46 @@ def bootstrap_impact(
         high = np.nanquantile(boot, 1 - alpha, axis=0)
     never = counts == 0
     low[never], high[never] = 0.0, 0.0
-    return impact, low, high
+    return low, high
+
+
+def _weighted_bootstrap(y: np.ndarray, m: np.ndarray, weights: np.ndarray, n_boot: int, seed: int,
+                        confidence: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`bootstrap_impact` of frequency-weighted rows: the distinct (answer, drivers)
+    patterns and their counts give the same draws as the repeated rows."""
+    keep = weights > 0
+    y, m, weights = y[keep], m[keep], weights[keep]
+    n = int(weights.sum())
+    patterns, inverse = np.unique(np.column_stack([y, m.astype(float)]), axis=0, return_inverse=True)
+    freq = np.bincount(inverse.ravel(), weights=weights, minlength=len(patterns)).astype(np.int64)
+    if n == 0 or len(patterns) >= n / 2:  # few rows: the row bootstrap, on the rows themselves
+        return bootstrap_impact(np.repeat(patterns[:, 0], freq), np.repeat(patterns[:, 1:], freq, axis=0) > 0,
+                                n_boot, seed, confidence)
+    py, pm = patterns[:, 0], patterns[:, 1:]
+    total = float(freq @ py)
+    counts = freq @ pm
+    sums = (freq * py) @ pm
+    with np.errstate(invalid="ignore", divide="ignore"):
+        impact = total / n - (total - sums) / (n - counts)
+    impact = np.where(counts == 0, 0.0, impact)
+    if n_boot <= 0:
+        nan = np.full(m.shape[1], np.nan)
+        return impact, nan, nan.copy()
+    rng = np.random.default_rng(seed)
+    return impact, *_percentiles(py, pm, freq / n, n, n_boot, rng, confidence, counts)
 
 
 # --------------------------------------------------------------------------- key-driver weights
 
 
-def _corr(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _corr(x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    if w is not None:  # frequency weights: the moments of the repeated rows
+        xc, yc = x - np.average(x, axis=0, weights=w), y - np.average(y, weights=w)
+        xw = xc * w[:, None]
+        sx = np.sqrt((xw * xc).sum(axis=0))
+        sy = math.sqrt(float(w @ yc ** 2))
+        rxx = (xw.T @ xc) / np.outer(sx, sx)
+        return rxx, ((xw.T @ yc) / (sx * sy) if sy > 0 else np.zeros(x.shape[1]))
     xc = x - x.mean(axis=0)
     yc = y - y.mean()
     sx = np.sqrt((xc ** 2).sum(axis=0))
@@ -351,12 +396,13 @@ def _subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
     return np.clip(r2, 0.0, 1.0)
 
 
-def shapley_r2(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+def shapley_r2(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Exact Shapley decomposition of the OLS R² (general dominance weights).
 
     Args:
         x: ``(n, p)`` predictors (p up to about 15: 2**p models are evaluated).
         y: ``(n,)`` response.
+        weights: frequency weights of the rows (see :func:`bootstrap_impact`).
 
     Returns:
         ``(weights, r2)`` with ``weights.sum() == r2`` (up to rounding).
@@ -373,7 +419,7 @@ def shapley_r2(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     p = x.shape[1]
     if p == 0:
         return np.zeros(0), 0.0
-    rxx, rxy = _corr(x, y)
+    rxx, rxy = _corr(x, y, None if weights is None else np.asarray(weights, dtype=float))
     r2 = _subset_r2(rxx, rxy)
     masks = np.arange(1 << p)
     sizes = ((masks[:, None] >> np.arange(p)) & 1).sum(axis=1)
@@ -386,10 +432,18 @@ def shapley_r2(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     return weights, float(r2[-1])
 
 
-def _orthogonal(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _standardised(x: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+    if w is None:
+        return (x - x.mean(axis=0)) / x.std(axis=0)
+    xc = x - np.average(x, axis=0, weights=w)
+    return xc / np.sqrt(np.average(xc ** 2, axis=0, weights=w))
+
+
+def _orthogonal(x: np.ndarray, w: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Johnson's orthogonal counterparts Z of standardised X, and Lambda = corr(X, Z)."""
-    xs = (x - x.mean(axis=0)) / x.std(axis=0)
-    rxx = np.corrcoef(xs, rowvar=False).reshape(x.shape[1], x.shape[1])
+    xs = _standardised(x, w)
+    rxx = np.corrcoef(xs, rowvar=False).reshape(x.shape[1], x.shape[1]) if w is None else \
+        (xs * w[:, None]).T @ xs / w.sum()
     evals, evecs = np.linalg.eigh(rxx)
     evals = np.clip(evals, 1e-12, None)
     lam = evecs @ np.diag(np.sqrt(evals)) @ evecs.T
@@ -397,7 +451,7 @@ def _orthogonal(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return z, lam
 
 
-def relative_weights(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+def relative_weights(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Johnson's (2000) relative weights of an OLS model; they sum to its R².
 
     Example:
@@ -411,58 +465,69 @@ def relative_weights(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     y = np.asarray(y, dtype=float)
     if x.shape[1] == 0:
         return np.zeros(0), 0.0
-    z, lam = _orthogonal(x)
-    ys = (y - y.mean()) / y.std()
-    beta = z.T @ ys / len(y)  # z columns are standardised and uncorrelated
+    w = None if weights is None else np.asarray(weights, dtype=float)
+    z, lam = _orthogonal(x, w)
+    ys = _standardised(y[:, None], w)[:, 0]
+    # z columns are standardised and uncorrelated
+    beta = z.T @ ys / len(y) if w is None else (z * w[:, None]).T @ ys / w.sum()
     weights = (lam ** 2) @ (beta ** 2)
     return weights, float(weights.sum())
 
 
-def _logistic_relative_weights(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+def _logistic_relative_weights(x: np.ndarray, y: np.ndarray,
+                               w: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Relative weights for a logistic model (Tonidandel & LeBreton 2010), McKelvey-Zavoina R²."""
     from sklearn.linear_model import LogisticRegression
 
     if x.shape[1] == 0 or len(np.unique(y)) < 2:
         return np.zeros(x.shape[1]), 0.0
-    z, lam = _orthogonal(x)
+    z, lam = _orthogonal(x, w)
     model = LogisticRegression(C=1e6, max_iter=2000)
-    model.fit(z, y)
+    model.fit(z, y, sample_weight=w)
     logit = z @ model.coef_[0] + model.intercept_[0]
-    var_fit = float(logit.var())
+    var_fit = float(logit.var()) if w is None else float(np.average((logit - np.average(logit, weights=w)) ** 2,
+                                                                      weights=w))
     r2 = var_fit / (var_fit + math.pi ** 2 / 3)
-    beta = model.coef_[0] * z.std(axis=0) * math.sqrt(r2) / math.sqrt(var_fit) if var_fit > 0 else \
+    z_std = z.std(axis=0) if w is None else np.sqrt(np.average((z - np.average(z, axis=0, weights=w)) ** 2,
+                                                               axis=0, weights=w))
+    beta = model.coef_[0] * z_std * math.sqrt(r2) / math.sqrt(var_fit) if var_fit > 0 else \
         np.zeros(x.shape[1])
     weights = (lam ** 2) @ (beta ** 2)
     return weights, float(weights.sum())
 
 
-def key_driver_weights(x: np.ndarray, y: np.ndarray, model: str = "ols") -> tuple[np.ndarray, float, str]:
+def key_driver_weights(x: np.ndarray, y: np.ndarray, model: str = "ols",
+                       weights: np.ndarray | None = None) -> tuple[np.ndarray, float, str]:
     """Split the explained variance of the answer among the driver indicators.
 
     Args:
         x: ``(n, p)`` indicators (constant columns get weight NaN).
         y: ``(n,)`` answers (OLS) or 0/1 outcome (logistic).
         model: ``"ols"`` (exact Shapley up to 15 indicators, Johnson beyond) or ``"logistic"``.
+        weights: frequency weights of the rows (see :func:`bootstrap_impact`).
 
     Returns:
         ``(weights, r2, method)``; ``method`` names the decomposition used.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
+    freq = None if weights is None else np.asarray(weights, dtype=float)
+    if freq is not None:  # rows that stand for nobody say nothing
+        x, y, freq = x[freq > 0], y[freq > 0], freq[freq > 0]
     weights = np.full(x.shape[1], np.nan)
     usable = x.std(axis=0) > 0 if len(x) else np.zeros(x.shape[1], dtype=bool)
-    if len(y) < 3 or not usable.any() or float(y.std()) == 0:
+    if (len(y) if freq is None else freq.sum()) < 3 or not usable.any() or float(y.std()) == 0:
         weights[usable] = 0.0
         return weights, 0.0, "none"
     xu = x[:, usable]
     if model == "logistic":
-        w, r2 = _logistic_relative_weights(xu, y)
+        w, r2 = _logistic_relative_weights(xu, y, freq)
         method = "relative weights (logistic, McKelvey-Zavoina R²)"
     elif xu.shape[1] <= _EXACT_SHAPLEY_MAX:
-        w, r2 = shapley_r2(xu, y)
+        w, r2 = shapley_r2(xu, y, freq)
         method = "Shapley (exact)"
     else:
-        w, r2 = relative_weights(xu, y)
+        w, r2 = relative_weights(xu, y, freq)
         method = "Johnson relative weights"
     weights[usable] = w
     return weights, r2, method
@@ -471,18 +536,25 @@ def key_driver_weights(x: np.ndarray, y: np.ndarray, model: str = "ols") -> tupl
 # --------------------------------------------------------------------------- flags
 
 
-def _collinearity_flags(x: np.ndarray, names: Sequence[str], threshold: float) -> list[list[str]]:
+def _collinearity_flags(x: np.ndarray, names: Sequence[str], threshold: float,
+                        w: np.ndarray | None = None) -> list[list[str]]:
     flags: list[list[str]] = [[] for _ in names]
+    if w is not None:
+        x, w = x[w > 0], w[w > 0].astype(float)
     usable = np.nonzero(x.std(axis=0) > 0)[0] if len(x) else np.zeros(0, dtype=int)
     if len(usable) < 2:
         return flags
     xu = x[:, usable].astype(float)
-    r = np.corrcoef(xu, rowvar=False)
+    if w is not None:  # frequency weights: the same correlations and fits as the repeated rows
+        r, _ = _corr(xu, xu[:, 0], w)
+        xu = (xu - np.average(xu, axis=0, weights=w)) * np.sqrt(w)[:, None]
+    else:
+        r = np.corrcoef(xu, rowvar=False)
     for a_pos, a in enumerate(usable):
         partners = [names[usable[b]] for b in range(len(usable)) if b != a_pos and abs(r[a_pos, b]) > threshold]
         if partners:
             flags[a].append(f"collinear({','.join(partners)})")
-    centred = xu - xu.mean(axis=0)
+    centred = xu - xu.mean(axis=0) if w is None else xu
     for a_pos, a in enumerate(usable):
         others = np.delete(centred, a_pos, axis=1)
         target = centred[:, a_pos]
@@ -510,38 +582,41 @@ def _analyse(
     min_n: int,
     collinearity: float,
     top_from: float,
+    freq: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, dict[str, object]]:
-    n = len(y_metric)
-    counts = matrix.sum(axis=0)
-    impact, low, high = bootstrap_impact(y_metric, matrix, n_boot, seed)
+    f = np.ones(len(y_metric)) if freq is None else freq.astype(float)  # rows each row stands for
+    n = len(y_metric) if freq is None else int(freq.sum())
+    counts = matrix.sum(axis=0) if freq is None else f @ matrix
+    impact, low, high = bootstrap_impact(y_metric, matrix, n_boot, seed, weights=freq)
     with np.errstate(invalid="ignore", divide="ignore"):
         mf = matrix.astype(float)
-        metric_with = (y_metric @ mf) / counts
-        metric_without = (y_metric @ (1 - mf)) / (n - counts)
-        mean_with = (raw @ mf) / counts
-        mean_without = (raw @ (1 - mf)) / (n - counts)
+        metric_with = ((f * y_metric) @ mf) / counts
+        metric_without = ((f * y_metric) @ (1 - mf)) / (n - counts)
+        mean_with = ((f * raw) @ mf) / counts
+        mean_without = ((f * raw) @ (1 - mf)) / (n - counts)
     weights = np.full(len(drivers), np.nan)
     flags: list[list[str]] = [[] for _ in range(len(drivers))]
-    info: dict[str, object] = {"n": n, "metric": float(y_metric.mean()) if n else math.nan, "r2": {}, "method": {}}
+    mean = float(y_metric.mean() if freq is None else f @ y_metric / n) if n else math.nan
+    info: dict[str, object] = {"n": n, "metric": mean, "r2": {}, "method": {}}
     if model == "logistic":
         if metric == "nps":
             keep = (raw <= 6) | (raw >= 9)
             outcome = (raw >= 9).astype(float)
         else:
-            keep = np.ones(n, dtype=bool)
+            keep = np.ones(len(raw), dtype=bool)
             outcome = (raw >= top_from).astype(float)
     for level in drivers["level"].unique():
         cols = np.nonzero(drivers["level"].to_numpy() == level)[0]
         x = matrix[:, cols].astype(float)
         if model == "logistic":
-            w, r2, method = key_driver_weights(x[keep], outcome[keep], "logistic")
+            w, r2, method = key_driver_weights(x[keep], outcome[keep], "logistic", None if freq is None else f[keep])
         else:
-            w, r2, method = key_driver_weights(x, raw, "ols")
+            w, r2, method = key_driver_weights(x, raw, "ols", freq)
         weights[cols] = w
         info["r2"][level] = r2  # type: ignore[index]
         info["method"][level] = method  # type: ignore[index]
         names = drivers["driver"].to_numpy()[cols]
-        for pos, extra in zip(cols, _collinearity_flags(matrix[:, cols], list(names), collinearity)):
+        for pos, extra in zip(cols, _collinearity_flags(matrix[:, cols], list(names), collinearity, freq)):
             flags[pos].extend(extra)
             if np.isnan(weights[pos]):
                 flags[pos].append("not_modelled")
@@ -581,6 +656,7 @@ def driver_table(
     collinearity: float = 0.9,
     topics_column: str = TOPICS,
     subtopics: bool = True,
+    weights: Sequence[int] | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Drivers of a score: impact with bootstrap intervals, key-driver weights and flags.
 
@@ -599,6 +675,10 @@ def driver_table(
         collinearity: |phi| above which two drivers are flagged collinear.
         topics_column: name of the topics column.
         subtopics: add ``topic/sub`` drivers when the tags have them.
+        weights: frequency weights: row i of ``tagged`` stands for ``weights[i]`` identical
+            rows (:func:`cxtext.dask.drivers` passes the count of each distinct combination of
+            answer, topics and segment). The table is the one of the repeated rows, computed
+            at a cost that depends on the distinct rows only.
 
     Returns:
         One row per (segment and) driver with the columns of :data:`DRIVER_COLUMNS`, sorted by
@@ -620,7 +700,9 @@ def driver_table(
         spec = ScoreSpec(spec.metric, spec.low, spec.high, spec.higher_is_better, top_box, spec.labels)
     parsed = parse_scores(tagged[score], spec)
     _check_label_column(parsed, score)
-    _warn_issues(parsed, score)
+    freq = None if weights is None else np.asarray(weights, dtype=np.int64).reshape(len(tagged))
+    _warn_issues(parsed if freq is None else  # counted in rows, not in distinct combinations
+                 ParsedScores(parsed.values, pd.Series(np.repeat(parsed.issues.to_numpy(), freq)), spec), score)
     valid = parsed.valid
     indicators = driver_indicators(tagged, topics_column=topics_column, subtopics=subtopics)
     y_all = metric_values(parsed)
@@ -635,7 +717,7 @@ def driver_table(
         table, info = _analyse(
             y_all[mask], raw_all[mask], indicators.matrix[mask], indicators.drivers,
             metric=metric, model=model, n_boot=n_boot, seed=seed, min_n=min_n, collinearity=collinearity,
-            top_from=spec.high - spec.top_box + 1,
+            top_from=spec.high - spec.top_box + 1, freq=None if freq is None else freq[mask],
         )
         summary[name] = info
         table = table.iloc[np.lexsort((table["driver"].to_numpy(), -np.abs(table["impact"].fillna(0).to_numpy())))]

@@ -14,10 +14,10 @@ default language.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -126,9 +126,28 @@ class _Model:
         return scores, known
 
 
-@lru_cache(maxsize=1)
+_MODEL: _Model | None = None
+_MODEL_LOCK = threading.Lock()
+
+
 def _model() -> _Model:
-    return _Model()
+    global _MODEL
+    if _MODEL is None:
+        with _MODEL_LOCK:  # loaded once, also when preload() is still at it in its thread
+            if _MODEL is None:
+                _MODEL = _Model()
+    return _MODEL
+
+
+def preload() -> threading.Thread:
+    """Start loading the language model in a thread and return it.
+
+    Most of the load is LZMA decompression, which releases the GIL, so it overlaps with
+    loading the other models in the calling thread (start-up of a run is shorter).
+    """
+    thread = threading.Thread(target=_model, name="cxtext-language-model", daemon=True)
+    thread.start()
+    return thread
 
 
 @dataclass(frozen=True)

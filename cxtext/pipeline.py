@@ -261,13 +261,25 @@ class Analyzer:
         """Load everything the first comments would load (language model, sentence splitters,
         backend and topic matchers for every language), so a run's first rows come out at
         full speed and worker processes forked afterwards share it all."""
+        from .lang import preload
+        from .segment import split_comments
+
+        loading = preload() if str(self.lang).strip().lower() == "auto" else None
         self.prepare()
         samples = {"es": "Hola. Todo bien.", "it": "Ciao. Tutto bene.", "pt": "Olá. Tudo bem.", "en": "Hi. All good."}
         langs = [self.fixed_lang_] if self.fixed_lang_ else list(self.detector_.languages)
         keep = self.stats_
         try:
-            for lang in langs:
-                self.analyze([samples.get(lang, "Hi. All good.")])
+            texts = [samples.get(lang, "Hi. All good.") for lang in langs]
+            # what needs no language detection first, while the language model loads
+            split_comments(texts, langs)
+            self.backend_.analyze(texts, langs)
+            for detector in self.topic_detectors_:
+                detector.detect(texts, langs)
+            if loading is not None:
+                loading.join()
+            for text in texts:
+                self.analyze([text])
         finally:
             self.stats_ = keep
         return self

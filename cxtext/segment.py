@@ -129,6 +129,11 @@ class _Splitter:
         # special cases across whitespace ("EE. UU.") join chunks: such texts go through spaCy
         self.multi_chunk_rules = tuple(k for k in rules if k.strip() and any(c.isspace() for c in k))
         self.chunks: dict[str, tuple[tuple[int, int], ...]] = {}
+        # a chunk without any sentence-final character has no sentence-final token (tokens are
+        # substrings of their chunk), so it cannot end a sentence: only such chunks, and the
+        # runs right after one, are looked at
+        chars = "".join(sorted({c for p in self.punct_chars for c in p if not c.isspace()}))
+        self.final_chunk = re.compile(rf"(?<!\S)\S*[{re.escape(chars)}]\S*")
 
     def chunk_events(self, chunk: str) -> tuple[tuple[int, int], ...]:
         """(offset, kind) of the tokens of ``chunk`` that matter to the sentencizer.
@@ -163,7 +168,16 @@ class _Splitter:
             return self._spacy_starts(text)
         starts = [0]
         seen_period = False
-        for run in _RUNS.finditer(text):
+        pos, end = 0, len(text)
+        find, match = self.final_chunk.search, _RUNS.match
+        while pos < end:
+            if not seen_period:
+                found = find(text, pos)
+                if found is None:
+                    break
+                pos = found.start()
+            run = match(text, pos)
+            pos = run.end()
             chunk = run.group()
             if chunk[0].isspace():
                 # spaCy keeps a single space as the previous token's trailing whitespace;

@@ -12,6 +12,7 @@ from distributed import Client, LocalCluster  # noqa: E402
 import cxtext  # noqa: E402
 import cxtext.dask  # noqa: E402
 from cxtext.cli import main  # noqa: E402
+from cxtext.errors import CxtextWarning  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -111,3 +112,55 @@ def test_a_partition_without_the_text_column_fails_cleanly(cluster, parts, tmp_p
     assert result.exit_code != 0
     assert "part2.parquet has no text column 'comment'" in result.output and "Traceback" not in result.output
     assert not out.exists() and not list(tmp_path.glob(".tagged*"))
+
+
+@pytest.fixture(scope="module")
+def tagged_parts(tmp_path_factory, frame):
+    folder = tmp_path_factory.mktemp("tagged")
+    tagged = cxtext.tag(frame, text="comment")
+    for k in range(4):
+        tagged.iloc[k * 35:(k + 1) * 35].to_parquet(folder / f"part{k}.parquet", index=False)
+    return folder, tagged
+
+
+def _same_drivers(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns) and len(a) == len(b)
+    for column in a.columns:
+        if a[column].dtype.kind == "f":
+            assert a[column].to_numpy() == pytest.approx(b[column].to_numpy(), abs=1e-9, nan_ok=True), column
+        else:
+            assert a[column].tolist() == b[column].tolist(), column
+
+
+def test_drivers_reduce_on_the_cluster_to_the_pandas_numbers(cluster, tagged_parts, tmp_path):
+    local, _ = cluster
+    folder, tagged = tagged_parts
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for options in ({"by": "channel"}, {"model": "logistic"}):
+            _same_drivers(cxtext.dask.drivers(dd.read_parquet(str(folder)), score="nps", n_boot=300, **options),
+                          cxtext.driver_table(tagged, score="nps", n_boot=300, **options))
+    out = tmp_path / "d.csv"
+    result = CliRunner().invoke(main, ["drivers", str(folder), "--score", "nps", "--engine", "dask", "--n-boot", "300",
+                                       "--scheduler", local.scheduler_address, "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = cxtext.driver_table(tagged, score="nps", n_boot=300)
+    assert pd.read_csv(out)["ci_low"].round(6).tolist() == expected["ci_low"].round(6).tolist()
+
+
+def test_worker_warnings_reach_the_client(cluster, parts, frame, tmp_path):
+    local, _ = cluster
+    with pytest.warns(CxtextWarning) as expected:
+        cxtext.tag(frame, text="comment")
+    out = tmp_path / "tagged"
+    result = CliRunner().invoke(main, ["tag", str(parts / "*.parquet"), "--text", "comment", "--engine", "dask",
+                                       "--scheduler", local.scheduler_address, "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    lines = [str(w.message) for w in expected]
+    assert any("were too short or ambiguous" in line for line in lines)
+    for line in lines:  # the same counts, summed over the partitions of both workers
+        assert f"Warning: {line}" in result.output, result.output

@@ -295,3 +295,65 @@ def test_by_segment_lists_only_drivers_the_segment_mentions(small):
     segments = table[table["segment"] != "all"]
     assert (segments["n"] > 0).all()
     assert sorted(segments.loc[segments.segment == "positive", "driver"]) == ["people", "people:positive"]
+
+
+def _same_tables(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns) and len(a) == len(b)
+    for col in a.columns:
+        if a[col].dtype.kind == "f":
+            np.testing.assert_allclose(a[col].to_numpy(), b[col].to_numpy(), rtol=1e-9, atol=1e-9, err_msg=col)
+        else:
+            assert a[col].tolist() == b[col].tolist(), col
+    for name, info in a.attrs["segments"].items():
+        other = b.attrs["segments"][name]
+        assert info["n"] == other["n"] and info["metric"] == pytest.approx(other["metric"], abs=1e-9)
+        assert info["r2"] == pytest.approx(other["r2"], abs=1e-9) and info["method"] == other["method"]
+
+
+def _counted(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The distinct rows of ``frame`` and how often each occurs (what cxtext.dask.drivers brings back)."""
+    counts = frame.groupby(list(frame.columns), dropna=False).size()
+    return counts.index.to_frame(index=False), counts.to_numpy()
+
+
+@pytest.fixture(scope="module")
+def many():
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(6000):
+        mentioned = [t for t in ("process", "price", "people", "product") if rng.random() < 0.3]
+        boost = 2 * ("process" in mentioned) - 2 * ("price" in mentioned)
+        nps = int(np.clip(rng.integers(0, 11) + boost, 0, 10))
+        row = {"topics": ";".join(mentioned), "nps": nps, "csat": min(5, 1 + nps // 2),
+               "channel": ["web", "app", "store"][i % 3]}
+        for t in ("process", "price", "people", "product"):
+            row[f"sentiment_{t}"] = str(rng.choice(["positive", "negative"])) if t in mentioned else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("options", [{"score": "nps", "metric": "nps", "by": "channel"},
+                                     {"score": "csat", "metric": "csat"},
+                                     {"score": "nps", "metric": "nps", "model": "logistic"},
+                                     {"score": "csat", "metric": "csat", "model": "logistic", "by": "channel"}])
+def test_frequency_weights_give_the_table_of_the_repeated_rows(many, options):
+    combos, weights = _counted(many)
+    assert len(combos) < len(many) / 2  # the pattern bootstrap, as for large tables
+    _same_tables(_quiet(many, n_boot=200, **options), _quiet(combos, n_boot=200, weights=weights, **options))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10), st.sampled_from(["", "a", "b", "a;b"]),
+                          st.sampled_from(["", "negative", "positive"]), st.integers(1, 4)), min_size=3, max_size=30))
+def test_frequency_weights_equal_repeated_rows_small(rows):
+    df = pd.DataFrame([r[:3] for r in rows], columns=["nps", "topics", "sentiment_a"])
+    df["sentiment_a"] = [s if "a" in t.split(";") else "" for t, s in zip(df.topics, df.sentiment_a)]
+    weights = np.array([r[3] for r in rows])
+    repeated = df.loc[np.repeat(df.index.to_numpy(), weights)].reset_index(drop=True)
+    _same_tables(_quiet(repeated, "nps", "nps", n_boot=40), _quiet(df, "nps", "nps", n_boot=40, weights=weights))
+
+
+def test_weighted_score_issues_are_counted_in_rows():
+    frame = pd.DataFrame({"topics": ["price", "", "price"], "nps": [3, 11, "x"]})
+    with pytest.warns(Warning, match="2 of 7 values"):
+        _quiet(frame, "nps", "nps", n_boot=10, weights=[5, 1, 1])

@@ -22,6 +22,7 @@ __all__ = [
     "read_options",
     "table_io_options",
     "input_file_options",
+    "dask_engine_options",
     "warnings_shown_unless",
     "print_table",
     "check_frame_output",
@@ -141,6 +142,16 @@ def input_file_options(func: F) -> F:
                             help="Encoding of a CSV/TSV/JSONL input (default: detected: UTF-8, else cp1252/latin-1).")
     sheet = click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx input (default: the first).")
     return encoding(sheet(func))
+
+
+def dask_engine_options(func: F) -> F:
+    """``--engine local|dask`` and ``--scheduler`` for commands that read a tagged folder or glob."""
+    engine = click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]),
+                          help="dask: FILE is a folder or glob of parts, reduced on a Dask cluster "
+                               "(needs cxtext[dask]).")
+    scheduler = click.option("--scheduler", metavar="ADDRESS",
+                             help="[dask] scheduler address, e.g. tcp://HOST:8786 (default: a local cluster).")
+    return engine(scheduler(func))
 
 
 force_option = click.option(

@@ -5,6 +5,7 @@ import click
 
 from ._common import (
     check_frame_output,
+    dask_engine_options,
     force_option,
     input_file_options,
     library_call,
@@ -36,12 +37,14 @@ __all__ = ["drivers"]
 @click.option("-o", "--output", metavar="FILE", help="Write the table (.csv, .tsv or .json; every driver).")
 @input_file_options
 @table_io_options
+@dask_engine_options
 @force_option
 @quiet_option
 @library_call
 def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | None, ces_direction: str | None,
             model: str, n_boot: int, seed: int, min_n: int, show_small: bool, all_columns: bool,
-            output: str | None, encoding: str | None, sheet: str | None, force: bool, quiet: bool) -> None:
+            output: str | None, encoding: str | None, sheet: str | None, engine: str, scheduler: str | None,
+            force: bool, quiet: bool) -> None:
     """Drivers of a score in a TAGGED file (output of `cxtext tag`), sorted by impact.
 
     impact = metric of all comments - metric without the comments that mention the driver
@@ -55,14 +58,23 @@ def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | N
       cxtext drivers tagged.csv --score nps --metric nps
       cxtext drivers tagged.csv --score csat --metric csat --by channel -o drivers.csv
       cxtext drivers tagged.csv --score nps --model logistic -o drivers.json
+      cxtext drivers tagged/ --score nps --engine dask --scheduler tcp://HOST:8786 -o drivers.csv
     """
     from ..drivers import driver_table, read_tagged
 
     check_frame_output(output, force)
-    table = read_tagged(tagged, encoding=encoding, sheet=sheet)
-    with warnings_shown_unless(quiet):
-        result = driver_table(table, score, metric, by, scale=scale, direction=ces_direction, model=model,
-                              n_boot=n_boot, seed=seed, min_n=min_n)
+    options = dict(scale=scale, direction=ces_direction, model=model, n_boot=n_boot, seed=seed, min_n=min_n)
+    if engine == "dask":
+        from .. import dask as cxdask
+
+        with warnings_shown_unless(quiet), cxdask.client(scheduler):
+            result = cxdask.drivers(cxdask.read_table(tagged), score, metric, by, **options)
+    else:
+        if scheduler:
+            raise click.UsageError("--scheduler needs --engine dask")
+        table = read_tagged(tagged, encoding=encoding, sheet=sheet)
+        with warnings_shown_unless(quiet):
+            result = driver_table(table, score, metric, by, **options)
     if output:
         write_frame(result, output, force)
     if not quiet or not output:

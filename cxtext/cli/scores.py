@@ -1,11 +1,11 @@
 """``cxtext scores``: NPS, CSAT and CES with 95% intervals, overall and by segment."""
 from __future__ import annotations
 
-
 import click
 
 from ._common import (
     check_frame_output,
+    dask_engine_options,
     force_option,
     input_file_options,
     library_call,
@@ -36,9 +36,7 @@ __all__ = ["scores"]
                    "(.csv .tsv .xlsx .parquet .jsonl).")
 @input_file_options
 @table_io_options
-@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]),
-              help="dask: FILE is a folder or glob of parts, counted on a Dask cluster (needs cxtext[dask]).")
-@click.option("--scheduler", metavar="ADDRESS", help="[dask] scheduler address (default: a local cluster).")
+@dask_engine_options
 @force_option
 @quiet_option
 @library_call
@@ -80,6 +78,8 @@ def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | 
         with warnings_shown_unless(quiet), cxdask.client(scheduler):
             result = cxdask.scores(cxdask.read_table(file), by=by, **columns, **options)
     else:
+        if scheduler:
+            raise click.UsageError("--scheduler needs --engine dask")
         table = read_tagged(file, encoding=encoding, sheet=sheet)
         with warnings_shown_unless(quiet):
             result = score_table(table, by=by, **columns, **options)

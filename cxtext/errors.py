@@ -22,6 +22,7 @@ __all__ = [
     "EncodingFallbackWarning",
     "SmallSampleWarning",
     "ScoreIssueWarning",
+    "ThemeFallbackWarning",
     "format_choices",
     "CodebookError",
 ]
@@ -110,6 +111,10 @@ class SmallSampleWarning(CxtextWarning):
 
 class ScoreIssueWarning(CxtextWarning):
     """Some score values are out of range, not numbers or unknown labels (see ``score_issue``)."""
+
+
+class ThemeFallbackWarning(CxtextWarning):
+    """Themes are discovered with the lower-quality lexical fallback (no embedding encoder)."""
 
 
 class CodebookError(InputError):

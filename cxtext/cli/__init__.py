@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "scores": "cxtext.cli.scores:scores",
     "drivers": "cxtext.cli.drivers:drivers",
     "report": "cxtext.cli.report:report",
+    "themes": "cxtext.cli.themes:themes",
 }
 
 
@@ -51,4 +52,5 @@ def main() -> None:
       cxtext scores tagged.csv --nps nps --by channel
       cxtext drivers tagged.csv --score nps --metric nps -o drivers.csv
       cxtext report tagged.csv --score nps -o report.html
+      cxtext themes discover comments.csv --text comment -o themed.csv --codebook-out themes.yaml
     """

@@ -23,6 +23,8 @@ __all__ = ["drivers"]
 @click.option("--score", required=True, metavar="COLUMN", help="Score column.")
 @click.option("--metric", default="nps", show_default=True, type=click.Choice(["nps", "csat", "ces"]))
 @click.option("--by", metavar="COLUMN", help="Also analyse each value of this column.")
+@click.option("--drivers", "kind", default="topics", show_default=True, type=click.Choice(["topics", "themes"]),
+              help="Drivers: CX topics (and subtopics), or themes from 'cxtext themes discover' (theme, theme:sentiment).")
 @click.option("--scale", metavar="N|LOW-HIGH", help="Answer scale: 1-10 for NPS, 7 for CSAT, numeric CES scale.")
 @click.option("--ces-direction", type=click.Choice(["higher_is_easier", "lower_is_easier"]), help="Numeric CES only.")
 @click.option("--model", default="ols", show_default=True, type=click.Choice(["ols", "logistic"]),
@@ -35,8 +37,8 @@ __all__ = ["drivers"]
 @force_option
 @quiet_option
 @library_call
-def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | None, ces_direction: str | None,
-            model: str, n_boot: int, seed: int, min_n: int, all_columns: bool, output: str | None,
+def drivers(tagged: str, score: str, metric: str, by: str | None, kind: str, scale: str | None,
+            ces_direction: str | None, model: str, n_boot: int, seed: int, min_n: int, all_columns: bool, output: str | None,
             force: bool, quiet: bool) -> None:
     """Drivers of a score in a TAGGED file (output of `cxtext tag`), sorted by impact.
 
@@ -49,6 +51,7 @@ def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | N
       cxtext drivers tagged.csv --score nps --metric nps
       cxtext drivers tagged.csv --score csat --metric csat --by channel -o drivers.csv
       cxtext drivers tagged.csv --score nps --model logistic -o drivers.json
+      cxtext drivers themed.csv --score nps --drivers themes -o theme_drivers.csv
     """
     from ..drivers import driver_table, read_tagged
 
@@ -57,7 +60,7 @@ def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | N
     table = read_tagged(tagged)
     with warnings_shown_unless(quiet):
         result = driver_table(table, score, metric, by, scale=scale, direction=ces_direction, model=model,
-                              n_boot=n_boot, seed=seed, min_n=min_n)
+                              n_boot=n_boot, seed=seed, min_n=min_n, drivers=kind)
     if output:
         write_frame(result, output, force)
     if not quiet or not output:

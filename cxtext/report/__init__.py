@@ -1,4 +1,4 @@
-"""A single self-contained HTML report: score, drivers, quadrant, heatmap, segments, verbatims.
+"""A single self-contained HTML report: score, drivers, quadrant, heatmap, themes, segments, verbatims.
 
 The page embeds plotly.js once (no network is needed to view it), HTML-escapes every text
 from the data, and stamps the cxtext version.
@@ -216,6 +216,10 @@ def build_report(
                      figure_html(quadrant_chart(topics, metric, info["metric"]), "cx-quadrant")))
     if (drivers["level"] == "topic_sentiment").any():
         sections.append(("Topics and sentiment", "heatmap", figure_html(heatmap_chart(drivers, metric, min_n), "cx-heatmap")))
+    from ._themes import theme_sections  # themes from `cxtext themes discover`, when the table has them
+
+    sections += theme_sections(tagged, score, metric, scale=scale, direction=direction, n_boot=n_boot, seed=seed,
+                               min_n=min_n)
     if segment_col:
         from .. import scores
 

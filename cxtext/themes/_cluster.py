@@ -1,0 +1,108 @@
+"""Clusters of clause vectors: weighted spherical k-means, small clusters dissolved, a floor.
+
+Every clause joins its most similar theme unless that similarity is below the floor (the
+``low_quantile`` of the fitted clauses' best similarities, unless given): clauses unlike any
+theme stay unthemed instead of diluting one. A theme with fewer than ``min_size`` clauses is
+dissolved and its clauses go to their next most similar theme.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Clusters", "choose_k", "cluster", "assign", "LOW_QUANTILE"]
+
+#: Share of the fitted clauses (the least similar to any theme) left without a theme.
+LOW_QUANTILE = 0.05
+_N_INIT = 4
+
+
+@dataclass(frozen=True)
+class Clusters:
+    """Fitted clusters: ``centroids`` (unit rows) and the similarity ``floor``."""
+
+    centroids: np.ndarray
+    floor: float
+
+
+def choose_k(n_points: float, min_size: int, max_themes: int) -> int:
+    """Number of clusters to start from: about sqrt(n/2), at most ``max_themes`` and n/min_size.
+
+    Example:
+        >>> choose_k(2000, 10, 30), choose_k(50, 10, 30)
+        (30, 5)
+    """
+    k = round(math.sqrt(n_points / 2))
+    return max(1, min(k, max_themes, int(n_points // max(min_size, 1))))
+
+
+def assign(x: np.ndarray, clusters: Clusters) -> tuple[np.ndarray, np.ndarray]:
+    """Best cluster of each row (``-1`` below the floor) and that similarity."""
+    if len(x) == 0 or len(clusters.centroids) == 0:
+        return np.full(len(x), -1), np.zeros(len(x))
+    sims = x @ clusters.centroids.T
+    best = sims.argmax(axis=1)
+    top = sims[np.arange(len(x)), best]
+    return np.where(top >= clusters.floor, best, -1), top
+
+
+def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    position = np.searchsorted(cumulative, q * cumulative[-1])
+    return float(values[order][min(position, len(values) - 1)])
+
+
+def _centroids(x: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    out = np.zeros((k, x.shape[1]))
+    np.add.at(out, labels[labels >= 0], (weights[:, None] * x)[labels >= 0])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms > 0, norms, 1.0)
+
+
+def cluster(x: np.ndarray, weights: np.ndarray, k: int, min_size: int, seed: int = 0,
+            floor: float | None = None) -> Clusters:
+    """Fit clusters on unit rows ``x`` weighted by ``weights`` (see the module docstring).
+
+    Returns:
+        The surviving clusters; there may be none when every cluster is smaller than ``min_size``.
+    """
+    from sklearn.cluster import KMeans
+
+    k = max(1, min(k, len(x)))
+    model = KMeans(n_clusters=k, n_init=_N_INIT, random_state=seed)
+    labels = model.fit_predict(x, sample_weight=weights)
+    centroids = _centroids(x, weights, labels, k)
+    sims = x @ centroids.T
+    best = sims[np.arange(len(x)), labels]
+    level = _weighted_quantile(best, weights, LOW_QUANTILE) if floor is None else float(floor)
+    alive = np.ones(k, dtype=bool)
+    for final in (False, False, True):  # centroids move twice; the last pass keeps them fixed
+        alive, labels, ok = _dissolve_small(sims, weights, alive, level, min_size)
+        if not alive.any():
+            return Clusters(np.zeros((0, x.shape[1])), level)
+        if not final:
+            centroids = _centroids(x, weights, np.where(ok, labels, -1), k)
+            sims = x @ centroids.T
+    return Clusters(centroids[alive], level)
+
+
+def _dissolve_small(sims: np.ndarray, weights: np.ndarray, alive: np.ndarray, level: float,
+                    min_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drop the smallest cluster until every one left gets ``min_size`` (weighted) rows."""
+    alive = alive.copy()
+    rows = np.arange(len(sims))
+    while True:
+        masked = np.where(alive[None, :], sims, -np.inf)
+        labels = masked.argmax(axis=1)
+        ok = masked[rows, labels] >= level
+        if not alive.any():
+            return alive, labels, ok
+        sizes = np.bincount(labels[ok], weights=weights[ok], minlength=len(alive)).astype(float)
+        sizes[~alive] = np.inf
+        smallest = int(sizes.argmin())
+        if sizes[smallest] >= min_size:
+            return alive, labels, ok
+        alive[smallest] = False

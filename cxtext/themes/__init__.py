@@ -10,6 +10,8 @@ Example:
 """
 from __future__ import annotations
 
+from .discover import DiscoverSummary, discover_themes, themes_table
 from .model import EMBEDDINGS, UNITS, Quote, Theme, ThemeModel
 
-__all__ = ["EMBEDDINGS", "UNITS", "Quote", "Theme", "ThemeModel"]
+__all__ = ["EMBEDDINGS", "UNITS", "DiscoverSummary", "Quote", "Theme", "ThemeModel", "discover_themes",
+           "themes_table"]

@@ -33,7 +33,8 @@ TOGETHER = 0.15
 TERM_PRECISION = 0.5
 _MAX_TERMS = 8
 _MAX_PAIRS = 3
-_MIN_CLAUSES = 3  # a language needs this many clauses in a theme to get its own name
+_MIN_CLAUSES = 3  # a language gets its own name with this many clauses in the theme,
+_NAME_SHARE = 0.2  # or with this share of them
 _FOREIGN = 2.0  # "clearly more frequent in another language": this many times the rate
 _PLAIN = re.compile(r"[^\W\d_]+(?:(?:\s+|[-'’])[^\W\d_]+)*")  # words only: no "friendly, staff"
 _SPAN_WORDS = 3  # a pair is written as customers wrote it when that takes at most this many words
@@ -118,6 +119,7 @@ def describe_themes(pieces: Sequence[Piece], n_themes: int) -> list[ThemeWords]:
     """
     result = [ThemeWords() for _ in range(n_themes)]
     by_lang = _count(pieces, n_themes)
+    sizes_all = [sum(themes[t].clauses for themes in by_lang.values()) for t in range(n_themes)]
     for lang, themes in sorted(by_lang.items()):
         totals: Counter[str] = Counter()
         for counts in themes:
@@ -137,17 +139,13 @@ def describe_themes(pieces: Sequence[Piece], n_themes: int) -> list[ThemeWords]:
             ranked = [w for w in everything if counts.lemmas[w] >= min(2.0, counts.clauses)] or everything
             if not ranked:
                 continue
-            big_enough = counts.clauses >= _MIN_CLAUSES or _only_language(t, lang, by_lang)
+            big_enough = counts.clauses >= min(_MIN_CLAUSES, _NAME_SHARE * sizes_all[t])
             if big_enough:
                 result[t].alternatives[lang] = _names(ranked, scores, counts, lang)
             result[t].terms[lang] = _terms(ranked, scores, counts, totals, pair_totals, lang)
     for lang in sorted(by_lang):
         _unique_names(result, lang)
     return result
-
-
-def _only_language(t: int, lang: str, by_lang: dict[str, list[_Counts]]) -> bool:
-    return all(themes[t].clauses <= 0 for other, themes in by_lang.items() if other != lang)
 
 
 def _foreign_words(t: int, lang: str, counts: _Counts, by_lang: dict[str, list[_Counts]]) -> set[str]:

@@ -83,7 +83,10 @@ def _count(pieces: Sequence[Piece], n_themes: int) -> dict[str, list[_Counts]]:
         counts.clauses += w
         seen: set[str] = set()
         for word in piece.words:
-            counts.forms.setdefault(word.lemma, Counter())[word.form] += w
+            forms = counts.forms.get(word.lemma)
+            if forms is None:
+                forms = counts.forms[word.lemma] = Counter()
+            forms[word.form] += w
             if word.lemma not in seen:
                 seen.add(word.lemma)
                 counts.lemmas[word.lemma] += w
@@ -95,7 +98,9 @@ def _count(pieces: Sequence[Piece], n_themes: int) -> dict[str, list[_Counts]]:
             counts.pairs[(a.lemma, b.lemma)] += w
             span = piece.text[a.start:b.end].lower()
             if len(span.split()) <= _SPAN_WORDS and _PLAIN.fullmatch(span):
-                counts.spans.setdefault((a.lemma, b.lemma), Counter())[span] += w
+                if (a.lemma, b.lemma) not in counts.spans:
+                    counts.spans[(a.lemma, b.lemma)] = Counter()
+                counts.spans[(a.lemma, b.lemma)][span] += w
         positions: dict[str, int] = {}
         for i, word in enumerate(piece.words[:_ORDER_WORDS]):
             positions.setdefault(word.lemma, i)

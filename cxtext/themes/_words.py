@@ -1,4 +1,4 @@
-"""Content words of a clause: lemmas (spaCy lookup tables), stop words removed, with offsets.
+"""Content words of a clause: lemmas (spaCy's lookup tables), stop words removed, with offsets.
 
 Theme names, codebook terms and the lexical fallback all count words by lemma, so "entrega",
 "entregas" and "entregado" are one word. The lookup tables of ``spacy-lookups-data`` are
@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from ..schema import LANGUAGES
 from ..topics._text import WORD, fold, word_forms
@@ -52,11 +53,17 @@ def stop_words(lang: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def _lemma_table(lang: str):  # noqa: ANN202 - spaCy Table (a dict keyed by string hashes)
-    from spacy.lookups import load_lookups
+def _lemma_table(lang: str) -> dict[str, str]:
+    """``spacy-lookups-data``'s lemma lookup table of ``lang``, read as plain JSON (2-3x faster
+    than building spaCy's hashed ``Table``; 0.2-0.7 s per language here)."""
+    import gzip
+    import json
 
-    lookups = load_lookups(lang if lang in LANGUAGES else "en", ["lemma_lookup"], strict=False)
-    return lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
+    code = lang if lang in LANGUAGES else "en"
+    path = resources.files("spacy_lookups_data") / "data" / f"{code}_lemma_lookup.json.gz"
+    if not path.is_file():
+        return {}
+    return json.loads(gzip.decompress(path.read_bytes()))
 
 
 @lru_cache(maxsize=200_000)

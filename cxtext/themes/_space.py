@@ -249,13 +249,9 @@ class LexicalSpace(Space):
 
     @staticmethod
     def _documents(texts: list[str], langs: list[str]) -> list[list[str]]:
-        from ._words import content_words
+        from ._words import content_words, lemma_document
 
-        out = []
-        for text, lang in zip(texts, langs):
-            lemmas = [w.lemma for w in content_words(text, lang)]
-            out.append(lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:])])
-        return out
+        return [lemma_document(content_words(text, lang)) for text, lang in zip(texts, langs)]
 
     def fit_transform(self, texts, langs, weights, topics, progress):  # noqa: ANN001, ANN201 - see Space
         from sklearn.decomposition import TruncatedSVD

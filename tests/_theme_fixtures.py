@@ -19,7 +19,7 @@ COMMENTS: dict[str, dict[str, list[str]]] = {
         "price": [
             "The price is too high.", "High price for such a small thing.",
             "The price was higher than last year.", "Price too high compared with other shops.",
-            "A very high price for the service.", "The monthly price is high.",
+            "A very high price for what you get.", "The monthly price is high.",
             "High price, I will look elsewhere.", "The price went up and is now too high.",
         ],
     },
@@ -39,7 +39,7 @@ COMMENTS: dict[str, dict[str, list[str]]] = {
         "price": [
             "El precio es demasiado alto.", "Precio alto para algo tan pequeño.",
             "El precio era más alto que el año pasado.", "Precio demasiado alto comparado con otras tiendas.",
-            "Un precio muy alto para el servicio.", "El precio mensual es alto.",
+            "Un precio muy alto para lo que ofrecen.", "El precio mensual es alto.",
             "Precio alto, buscaré en otro sitio.", "El precio subió y ahora es demasiado alto.",
         ],
     },
@@ -59,7 +59,7 @@ COMMENTS: dict[str, dict[str, list[str]]] = {
         "price": [
             "Il prezzo è troppo alto.", "Prezzo alto per una cosa così piccola.",
             "Il prezzo era più alto dell'anno scorso.", "Prezzo troppo alto rispetto ad altri negozi.",
-            "Un prezzo molto alto per il servizio.", "Il prezzo mensile è alto.",
+            "Un prezzo molto alto per quello che offrono.", "Il prezzo mensile è alto.",
             "Prezzo alto, cercherò altrove.", "Il prezzo è salito e ora è troppo alto.",
         ],
     },
@@ -79,7 +79,7 @@ COMMENTS: dict[str, dict[str, list[str]]] = {
         "price": [
             "O preço é demasiado alto.", "Preço alto para uma coisa tão pequena.",
             "O preço estava mais alto do que no ano passado.", "Preço demasiado alto comparado com outras lojas.",
-            "Um preço muito alto para o serviço.", "O preço mensal é alto.",
+            "Um preço muito alto para o que oferecem.", "O preço mensal é alto.",
             "Preço alto, vou procurar noutro sítio.", "O preço subiu e agora está demasiado alto.",
         ],
     },

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..schema import LANGUAGES
-from ._common import force_option, library_call, quiet_option, warnings_shown_unless
+from ._common import force_option, library_call, quiet_option, speaker_options, warnings_shown_unless
 
 __all__ = ["themes"]
 
@@ -49,9 +49,7 @@ def themes() -> None:
 @click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx input.")
 @click.option("--transcript-unit", default="turn", show_default=True, type=click.Choice(["turn", "cue", "sentence"]),
               help="[transcripts] one row per speaker turn, cue or sentence.")
-@click.option("--exclude-speaker", "exclude_speakers", multiple=True, metavar="NAME",
-              help="[transcripts] leave out this speaker (case-insensitive, regex allowed); repeatable.")
-@click.option("--speakers", metavar="FILE", help="[transcripts] CSV mapping speaker to role/participant id.")
+@speaker_options
 @force_option
 @quiet_option
 @library_call

@@ -81,10 +81,11 @@ def cluster(x: np.ndarray, weights: np.ndarray, k: int, min_size: int, seed: int
     labels = _micro_then_ward(x, weights, k, seed)
     centroids = _centroids(x, weights, labels, k)
     sims = x @ centroids.T
-    best = sims[np.arange(len(x)), labels]
-    level = _weighted_quantile(best, weights, LOW_QUANTILE) if floor is None else float(floor)
     alive = np.ones(k, dtype=bool)
     for final in (False, False, True):  # centroids move twice; the last pass keeps them fixed
+        # the floor follows the current centroids, so that it leaves out LOW_QUANTILE of the clauses
+        best = np.where(alive[None, :], sims, -np.inf).max(axis=1)
+        level = _weighted_quantile(best, weights, LOW_QUANTILE) if floor is None else float(floor)
         alive, labels, ok = _dissolve_small(sims, weights, alive, level, min_size)
         if not alive.any():
             return Clusters(np.zeros((0, x.shape[1])), level)

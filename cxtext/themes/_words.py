@@ -24,7 +24,10 @@ __all__ = ["Word", "content_words", "lemma_document", "stop_words", "display_for
 _EXTRA_STOP: dict[str, frozenset[str]] = {
     "en": frozenset("thing things lot lots bit get got go went come came make made really also just "
                     "would could one ones way time times day days use used still even ever much "
-                    "many every anything something nothing everything".split()),
+                    "many every anything something nothing everything know think need want say said "
+                    "tell told try tried take took give gave look looked feel felt seem seemed keep "
+                    # what \w+ leaves of contractions (wasn't -> wasn, t)
+                    "wasn didn doesn isn aren weren don won couldn wouldn shouldn haven hasn hadn ain ll ve".split()),
     "es": frozenset("cosa cosas vez veces hacer hecho tener tenia dia dias ir fue solo aun tambien "
                     "asi igual nada todo toda todos todas algo".split()),
     "it": frozenset("cosa cose volta volte fare fatto avere dire andare giorno giorni solo ancora "

@@ -481,22 +481,20 @@ class _Parser:
         if isinstance(node, yaml.ScalarNode):
             draft.definition["en"] = str(node.value)
             return
-        for lang, knode, vnode in self.mapping(node, "'definition'"):
-            if lang not in LANGUAGES:
-                self.problem(knode, f"bad language code {lang!r} in 'definition'; allowed: {format_choices(LANGUAGES)}")
-                continue
-            value = self.scalar(vnode, f"definition[{lang}]")
-            if value is not None:
-                draft.definition[lang] = " ".join(value.split())
+        self.parse_texts(node, "definition", "'definition'", draft.definition)
 
     def parse_names(self, node: yaml.Node, draft: _Draft) -> None:
-        for lang, knode, vnode in self.mapping(node, f"'names' of topic {draft.path!r}"):
+        self.parse_texts(node, "names", f"'names' of topic {draft.path!r}", draft.names)
+
+    def parse_texts(self, node: yaml.Node, key: str, what: str, target: dict[str, str]) -> None:
+        """A mapping language -> one text (whitespace collapsed) into ``target``."""
+        for lang, knode, vnode in self.mapping(node, what):
             if lang not in LANGUAGES:
-                self.problem(knode, f"bad language code {lang!r} in 'names'; allowed: {format_choices(LANGUAGES)}")
+                self.problem(knode, f"bad language code {lang!r} in '{key}'; allowed: {format_choices(LANGUAGES)}")
                 continue
-            value = self.scalar(vnode, f"names[{lang}] of topic {draft.path!r}")
+            value = self.scalar(vnode, f"{key}[{lang}]")
             if value is not None:
-                draft.names[lang] = " ".join(value.split())
+                target[lang] = " ".join(value.split())
 
     def parse_examples(self, node: yaml.Node, draft: _Draft) -> None:
         for lang, knode, vnode in self.mapping(node, f"'examples' of topic {draft.path!r}"):

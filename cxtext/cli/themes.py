@@ -43,6 +43,9 @@ def themes() -> None:
 @click.option("--embedding", default="auto", show_default=True, type=click.Choice(["auto", "accurate", "lexical"]),
               help="accurate = the e5 encoder of cxtext[embeddings] (themes cross languages); lexical = word-based "
                    "fallback (fast, themes split by language); auto = accurate when installed.")
+@click.option("--max-encoded", default=10_000, show_default=True, type=click.IntRange(0),
+              help="[accurate] encode at most this many distinct clauses; with more, themes come from a sample "
+                   "and the rest are placed by their words (0 = encode all).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the clustering.")
 @click.option("--prefix", default="", metavar="TEXT", help="Prefix for the added column names.")
 @click.option("--encoding", metavar="NAME", help="Encoding of a CSV/TSV input.")
@@ -55,7 +58,7 @@ def themes() -> None:
 @library_call
 def discover(inputs: tuple[str, ...], output: str, text: str | None, codebook_out: str | None,
              themes_out: str | None, min_size: int, max_themes: int, unit: str, lang: str, languages: str,
-             default_lang: str | None, embedding: str, seed: int, prefix: str, encoding: str | None,
+             default_lang: str | None, embedding: str, max_encoded: int, seed: int, prefix: str, encoding: str | None,
              sheet: str | None, transcript_unit: str, exclude_speakers: tuple[str, ...], speakers: str | None,
              force: bool, quiet: bool) -> None:
     """Discover themes in a table or transcripts (raw or already tagged) and write them per comment.
@@ -83,7 +86,7 @@ def discover(inputs: tuple[str, ...], output: str, text: str | None, codebook_ou
             exclude_speakers=exclude_speakers, speakers=speakers, progress=not quiet,
             min_size=min_size, max_themes=max_themes, unit=unit, lang=lang, default_lang=default_lang,
             languages=[code.strip() for code in languages.split(",") if code.strip()],
-            embedding=embedding, seed=seed,
+            embedding=embedding, seed=seed, max_encoded=max_encoded or None,
         )
     if not quiet:
         _print_summary(summary)

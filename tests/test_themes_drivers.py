@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import tempfile
 
 import numpy as np
 import pandas as pd
@@ -105,3 +108,24 @@ def test_report_has_a_theme_tree_and_theme_impacts(themed):
     assert 'id="theme-drivers"' in page and "late_delivery" in page
     without = build_report(tagged.drop(columns=["themes", "theme_evidence"]), "nps", n_boot=100)
     assert 'id="themes"' not in without
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed")
+def test_theme_tree_is_drawn_in_headless_chromium(themed, tmp_path):
+    """The treemap really renders offline: Chromium's DOM after the scripts ran holds its boxes."""
+    from cxtext.report import build_report
+
+    tagged = themed.assign(topics=np.where(themed["nps"] < 7, "process", "people"),
+                           sentiment_process=np.where(themed["nps"] < 7, "negative", ""),
+                           sentiment_people=np.where(themed["nps"] < 7, "", "positive"))
+    page = tmp_path / "report.html"
+    page.write_text(build_report(tagged, "nps", n_boot=50), encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="cxtext-chromium-") as profile:
+        done = subprocess.run(
+            [shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", f"--user-data-dir={profile}", "--virtual-time-budget=8000",
+             "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "treemaplayer" in done.stdout
+    assert done.stdout.count('class="slice') >= 4  # two topics and two themes

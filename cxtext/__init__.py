@@ -39,6 +39,8 @@ _LAZY = {
     "build_report": "cxtext.report",
     "load_codebook": "cxtext.topics",
     "TopicModel": "cxtext.topics",
+    "ThemeModel": "cxtext.themes",
+    "discover_themes": "cxtext.themes",
     "read_transcripts": "cxtext.transcripts",
     "summarize": "cxtext.summarize",
     "agreement": "cxtext.agreement",

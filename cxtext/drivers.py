@@ -62,6 +62,7 @@ from .scores import ParsedScores, ScoreSpec, _check_label_column, _warn_issues, 
 
 __all__ = [
     "METRICS",
+    "DRIVER_KINDS",
     "DriverIndicators",
     "read_tagged",
     "parse_topics",
@@ -76,6 +77,8 @@ __all__ = [
 ]
 
 METRICS: tuple[str, ...] = ("nps", "csat", "ces")
+#: What the drivers are: CX topics (and subtopics) or discovered themes.
+DRIVER_KINDS: tuple[str, ...] = ("topics", "themes")
 #: Columns of :func:`driver_table` (``segment`` comes first when ``by`` is given).
 DRIVER_COLUMNS: tuple[str, ...] = (
     "driver", "level", "topic", "sentiment", "n", "share", "mean_score_with", "mean_score_without",
@@ -657,6 +660,7 @@ def driver_table(
     topics_column: str = TOPICS,
     subtopics: bool = True,
     weights: Sequence[int] | np.ndarray | None = None,
+    drivers: str = "topics",
 ) -> pd.DataFrame:
     """Drivers of a score: impact with bootstrap intervals, key-driver weights and flags.
 
@@ -679,6 +683,9 @@ def driver_table(
             rows (:func:`cxtext.dask.drivers` passes the count of each distinct combination of
             answer, topics and segment). The table is the one of the repeated rows, computed
             at a cost that depends on the distinct rows only.
+        drivers: ``"topics"`` (topic, topic:sentiment, subtopic) or ``"themes"`` (theme and
+            theme:sentiment from ``cxtext themes discover``, or the subtopics of a themes
+            codebook; see :func:`cxtext.themes._drivers.theme_indicators`).
 
     Returns:
         One row per (segment and) driver with the columns of :data:`DRIVER_COLUMNS`, sorted by
@@ -690,6 +697,8 @@ def driver_table(
     """
     if model not in ("ols", "logistic"):
         raise ConfigError(f"model {model!r} is not allowed; use 'ols' or 'logistic'")
+    if drivers not in DRIVER_KINDS:
+        raise ConfigError(f"drivers={drivers!r} is not allowed; use one of {format_choices(DRIVER_KINDS)}")
     for col in [score] + ([by] if by else []):
         if col not in tagged.columns:
             raise ColumnError(
@@ -704,7 +713,12 @@ def driver_table(
     _warn_issues(parsed if freq is None else  # counted in rows, not in distinct combinations
                  ParsedScores(parsed.values, pd.Series(np.repeat(parsed.issues.to_numpy(), freq)), spec), score)
     valid = parsed.valid
-    indicators = driver_indicators(tagged, topics_column=topics_column, subtopics=subtopics)
+    if drivers == "themes":
+        from .themes._drivers import theme_indicators
+
+        indicators = theme_indicators(tagged)
+    else:
+        indicators = driver_indicators(tagged, topics_column=topics_column, subtopics=subtopics)
     y_all = metric_values(parsed)
     raw_all = parsed.values.to_numpy(dtype=float)
     segments: list[tuple[str, np.ndarray]] = [("all", valid)]

@@ -27,6 +27,7 @@ __all__ = [
     "SmallSampleWarning",
     "ScoreIssueWarning",
     "CxtextNotice",
+    "ThemeFallbackWarning",
     "format_choices",
     "option",
     "cli_spelling",
@@ -155,6 +156,10 @@ class CxtextNotice(CxtextWarning):
 
 class ScoreIssueWarning(CxtextWarning):
     """Some score values are out of range, not numbers or unknown labels (see ``score_issue``)."""
+
+
+class ThemeFallbackWarning(CxtextWarning):
+    """Themes are discovered with the lower-quality lexical fallback (no embedding encoder)."""
 
 
 class CodebookError(InputError):

@@ -20,6 +20,12 @@ __all__ = [
     "topic_sentiment_column",
     "output_columns",
     "MULTI_LABEL_SEPARATOR",
+    "THEME",
+    "THEMES",
+    "THEME_TOPIC",
+    "THEME_EVIDENCE",
+    "THEME_COLUMNS",
+    "OTHER_TOPIC",
 ]
 
 #: Languages cxtext analyses (ISO 639-1).
@@ -43,6 +49,16 @@ SENTIMENT_SCORE = "sentiment_score"
 EMOTIONS_COLUMN = "emotions"
 TOPICS = "topics"
 TOPIC_EVIDENCE = "topic_evidence"
+
+#: Columns ``cxtext themes discover`` adds: the main theme, all themes (a list), the main
+#: theme's CX topic and, as JSON, theme -> spans ``{"text", "start", "end", "sentiment"}``.
+THEME = "theme"
+THEMES = "themes"
+THEME_TOPIC = "theme_topic"
+THEME_EVIDENCE = "theme_evidence"
+THEME_COLUMNS: tuple[str, ...] = (THEME, THEMES, THEME_TOPIC, THEME_EVIDENCE)
+#: Topic of a theme that belongs to none of :data:`CX_TOPICS`.
+OTHER_TOPIC = "other"
 
 #: Multi-label cells in CSV/TSV/XLSX are joined with this; the empty string means none.
 MULTI_LABEL_SEPARATOR = ";"

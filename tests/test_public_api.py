@@ -8,7 +8,7 @@ import pytest
 PUBLIC = ["cxtext", "cxtext.errors", "cxtext.schema", "cxtext.io", "cxtext.backends", "cxtext.segment",
           "cxtext.lang", "cxtext.aggregate", "cxtext.pipeline", "cxtext.transcripts", "cxtext.summarize",
           "cxtext.agreement", "cxtext.scores", "cxtext.drivers", "cxtext.report", "cxtext.topics",
-          "cxtext.datasets", "cxtext.tagfile", "cxtext.redact"]
+          "cxtext.datasets", "cxtext.tagfile", "cxtext.redact", "cxtext.themes"]
 
 
 @pytest.mark.parametrize("module_name", PUBLIC)

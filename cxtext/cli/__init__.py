@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "report": "cxtext.cli.report:report",
     "redact": "cxtext.cli.redact:redact",
     "import": "cxtext.cli.import_:import_",
+    "themes": "cxtext.cli.themes:themes",
 }
 
 
@@ -43,6 +44,7 @@ SHORT_HELP: dict[str, str] = {
     "report": "Write an HTML report of the score and its...",
     "scores": "NPS, CSAT and CES of FILE with 95%...",
     "summarize": "Summarise tagged turns per speaker or...",
+    "themes": "Discover themes below the six CX topics,...",
     "tag": "Tag comments with language, sentiment,...",
     "train": "Train models from your own labelled comments.",
 }
@@ -75,4 +77,5 @@ def main() -> None:
       cxtext scores tagged.csv --nps nps --by channel
       cxtext drivers tagged.csv --score nps --metric nps -o drivers.csv
       cxtext report tagged.csv --score nps -o report.html
+      cxtext themes discover comments.csv --text comment -o themed.csv --codebook-out themes.yaml
     """

@@ -23,6 +23,7 @@ __all__ = [
     "table_io_options",
     "input_file_options",
     "dask_engine_options",
+    "speaker_options",
     "warnings_shown_unless",
     "print_table",
     "check_frame_output",
@@ -160,6 +161,15 @@ force_option = click.option(
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr."
 )
+
+
+def speaker_options(func: F) -> F:
+    """``--exclude-speaker`` (repeatable) and ``--speakers FILE`` of commands that read transcripts."""
+    func = click.option("--speakers", metavar="FILE",
+                        help="[transcripts] CSV mapping speaker to role/participant id/demographics.")(func)
+    return click.option("--exclude-speaker", "exclude_speakers", multiple=True, metavar="NAME",
+                        help="[transcripts] drop turns of this speaker (case-insensitive, regex allowed); "
+                             "repeatable.")(func)
 
 
 @contextlib.contextmanager

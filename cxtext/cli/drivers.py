@@ -24,6 +24,8 @@ __all__ = ["drivers"]
 @click.option("--score", required=True, metavar="COLUMN", help="Score column.")
 @click.option("--metric", default="nps", show_default=True, type=click.Choice(["nps", "csat", "ces"]))
 @click.option("--by", metavar="COLUMN", help="Also analyse each value of this column.")
+@click.option("--drivers", "kind", default="topics", show_default=True, type=click.Choice(["topics", "themes"]),
+              help="Drivers: CX topics (and subtopics), or themes from 'cxtext themes discover' (theme, theme:sentiment).")
 @click.option("--scale", metavar="N|LOW-HIGH", help="Answer scale: 1-10 for NPS, 7 for CSAT, numeric CES scale.")
 @click.option("--ces-direction", type=click.Choice(["higher_is_easier", "lower_is_easier"]), help="Numeric CES only.")
 @click.option("--model", default="ols", show_default=True, type=click.Choice(["ols", "logistic"]),
@@ -41,7 +43,7 @@ __all__ = ["drivers"]
 @force_option
 @quiet_option
 @library_call
-def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | None, ces_direction: str | None,
+def drivers(tagged: str, score: str, metric: str, by: str | None, kind: str, scale: str | None, ces_direction: str | None,
             model: str, n_boot: int, seed: int, min_n: int, show_small: bool, all_columns: bool,
             output: str | None, encoding: str | None, sheet: str | None, engine: str, scheduler: str | None,
             force: bool, quiet: bool) -> None:
@@ -59,12 +61,15 @@ def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | N
       cxtext drivers tagged.csv --score csat --metric csat --by channel -o drivers.csv
       cxtext drivers tagged.csv --score nps --model logistic -o drivers.json
       cxtext drivers tagged/ --score nps --engine dask --scheduler tcp://HOST:8786 -o drivers.csv
+      cxtext drivers themed.csv --score nps --drivers themes -o theme_drivers.csv
     """
     from ..drivers import driver_table, read_tagged
 
     check_frame_output(output, force)
     options = dict(scale=scale, direction=ces_direction, model=model, n_boot=n_boot, seed=seed, min_n=min_n)
     if engine == "dask":
+        if kind != "topics":
+            raise click.UsageError("--drivers themes runs on one machine only; drop --engine dask")
         from .. import dask as cxdask
 
         with warnings_shown_unless(quiet), cxdask.client(scheduler):
@@ -74,7 +79,7 @@ def drivers(tagged: str, score: str, metric: str, by: str | None, scale: str | N
             raise click.UsageError("--scheduler needs --engine dask")
         table = read_tagged(tagged, encoding=encoding, sheet=sheet)
         with warnings_shown_unless(quiet):
-            result = driver_table(table, score, metric, by, **options)
+            result = driver_table(table, score, metric, by, drivers=kind, **options)
     if output:
         write_frame(result, output, force)
     if not quiet or not output:

@@ -1,4 +1,4 @@
-"""A single self-contained HTML report: score, drivers, quadrant, heatmap, segments, verbatims.
+"""A single self-contained HTML report: score, drivers, quadrant, heatmap, themes, segments, verbatims.
 
 The page embeds plotly.js once (no network is needed to view it), HTML-escapes every text
 from the data, and stamps the cxtext version.
@@ -302,6 +302,10 @@ def build_report(
                          f"{metric.upper()} among the comments with each topic and sentiment; grey cells have fewer "
                          f"than {min_n} comments.",
                          figure_html(heatmap_chart(drivers, metric, min_n, show_small), "cx-heatmap")))
+    from ._themes import theme_sections  # themes from `cxtext themes discover`, when the table has them
+
+    sections += theme_sections(tagged, score, metric, scale=scale, direction=direction, n_boot=n_boot, seed=seed,
+                               min_n=min_n)
     if segment_col:
         from .. import scores
 

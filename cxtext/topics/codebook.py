@@ -18,6 +18,9 @@ A codebook file looks like this (every key but ``topics`` is optional)::
               any: ['\\b\\d+ days? late\\b']
             exclude:
               en: [delivery room]                   # blocks a match inside this phrase
+            names: {en: delivery, es: entrega}      # optional: display name per language
+            examples:                               # optional: example sentences (not matched)
+              en: ["The courier left the parcel in the rain."]
 
 Terms are written in dictionary form and match case- and accent-insensitively on word
 boundaries, with regular plurals (:func:`cxtext.topics._text.inflections`). ``any`` holds
@@ -60,7 +63,7 @@ BUILTIN_CODEBOOKS: tuple[str, ...] = ("default", "journey", "channel")
 TERM_LANGUAGES: tuple[str, ...] = (*LANGUAGES, "any")
 
 _ROOT_KEYS = ("name", "version", "column", "description", "extends", "remove", "topics")
-_TOPIC_KEYS = ("label", "definition", "terms", "regex", "exclude", "replace", "topics")
+_TOPIC_KEYS = ("label", "names", "definition", "terms", "regex", "exclude", "examples", "replace", "topics")
 _LIST_KEYS = ("terms", "regex", "exclude")
 _SLUG = re.compile(r"^[\w][\w .&+-]*$")
 
@@ -80,7 +83,11 @@ class CodebookProblem:
 
 @dataclass(frozen=True)
 class TopicSpec:
-    """One topic of a codebook; ``terms``/``regex``/``exclude`` map language -> patterns."""
+    """One topic of a codebook; ``terms``/``regex``/``exclude`` map language -> patterns.
+
+    ``names`` (display name per language) and ``examples`` (example sentences per language)
+    document the topic; they are never matched.
+    """
 
     path: str
     label: str = ""
@@ -88,6 +95,8 @@ class TopicSpec:
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     regex: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -257,6 +266,8 @@ class _Draft:
         self.path = path
         self.label = ""
         self.definition: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        self.examples: dict[str, list[str]] = {}
         self.lists: dict[str, dict[str, list[str]]] = {k: {} for k in _LIST_KEYS}
 
     @classmethod
@@ -264,6 +275,8 @@ class _Draft:
         draft = cls(spec.path)
         draft.label = spec.label
         draft.definition = dict(spec.definition)
+        draft.names = dict(spec.names)
+        draft.examples = {lang: list(v) for lang, v in spec.examples.items()}
         for key in _LIST_KEYS:
             draft.lists[key] = {lang: list(v) for lang, v in getattr(spec, key).items()}
         return draft
@@ -277,6 +290,8 @@ class _Draft:
             label=self.label or self.path.rsplit("/", 1)[-1],
             definition=dict(self.definition),
             **{key: {lang: tuple(v) for lang, v in self.lists[key].items() if v} for key in _LIST_KEYS},
+            names=dict(self.names),
+            examples={lang: tuple(v) for lang, v in self.examples.items() if v},
         )
 
 
@@ -447,6 +462,10 @@ class _Parser:
                 draft.label = self.scalar(vnode, "'label'") or draft.label
             elif key == "definition":
                 self.parse_definition(vnode, draft)
+            elif key == "names":
+                self.parse_names(vnode, draft)
+            elif key == "examples":
+                self.parse_examples(vnode, draft)
             elif key in _LIST_KEYS:
                 self.parse_lists(key, vnode, draft)
             elif key == "topics":
@@ -462,13 +481,30 @@ class _Parser:
         if isinstance(node, yaml.ScalarNode):
             draft.definition["en"] = str(node.value)
             return
-        for lang, knode, vnode in self.mapping(node, "'definition'"):
+        self.parse_texts(node, "definition", "'definition'", draft.definition)
+
+    def parse_names(self, node: yaml.Node, draft: _Draft) -> None:
+        self.parse_texts(node, "names", f"'names' of topic {draft.path!r}", draft.names)
+
+    def parse_texts(self, node: yaml.Node, key: str, what: str, target: dict[str, str]) -> None:
+        """A mapping language -> one text (whitespace collapsed) into ``target``."""
+        for lang, knode, vnode in self.mapping(node, what):
             if lang not in LANGUAGES:
-                self.problem(knode, f"bad language code {lang!r} in 'definition'; allowed: {format_choices(LANGUAGES)}")
+                self.problem(knode, f"bad language code {lang!r} in '{key}'; allowed: {format_choices(LANGUAGES)}")
                 continue
-            value = self.scalar(vnode, f"definition[{lang}]")
+            value = self.scalar(vnode, f"{key}[{lang}]")
             if value is not None:
-                draft.definition[lang] = " ".join(value.split())
+                target[lang] = " ".join(value.split())
+
+    def parse_examples(self, node: yaml.Node, draft: _Draft) -> None:
+        for lang, knode, vnode in self.mapping(node, f"'examples' of topic {draft.path!r}"):
+            if lang not in LANGUAGES:
+                self.problem(knode, f"bad language code {lang!r} in 'examples'; allowed: {format_choices(LANGUAGES)}")
+                continue
+            items = draft.examples.setdefault(lang, [])
+            for value, _ in self.strings(vnode, f"examples[{lang}] of topic {draft.path!r}"):
+                if value not in items:
+                    items.append(value)
 
     def parse_lists(self, key: str, node: yaml.Node, draft: _Draft) -> None:
         for lang, knode, vnode in self.mapping(node, f"'{key}'"):

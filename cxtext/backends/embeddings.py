@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, InputError, MissingDependencyError, ModelError, format_choices
-from ..schema import EMOTIONS, LANGUAGES, SENTIMENTS
+from ..schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
 from . import _e5file
 from .base import Backend, Prediction, score_from_proba
 from .linear import FastBackend
@@ -56,6 +56,7 @@ E5_IS_QUERY = True
 SENTIMENT_ARTIFACT = "accurate_sentiment.npz"
 EMOTION_ARTIFACT = "accurate_emotion.npz"
 ENCODER_ARTIFACT = "accurate_encoder.npz"
+TOPIC_ARTIFACT = "accurate_topics.npz"
 
 _FEATURE = "the accurate backend"
 
@@ -254,6 +255,7 @@ class AccurateBackend(Backend):
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._sentiment: EmbeddingHead | None = None
         self._emotion: EmbeddingHead | None = None
+        self._topics: EmbeddingHead | None = None
         self._fast: FastBackend | None = None
 
     # -- embeddings -------------------------------------------------------------------------
@@ -302,6 +304,19 @@ class AccurateBackend(Backend):
             self._emotion = load_head(EMOTION_ARTIFACT, "sigmoid", EMOTIONS)
         return self._sentiment, self._emotion
 
+    def _topic_head(self) -> EmbeddingHead | None:
+        """The CX-topic head (``accurate_topics.npz``), or ``None`` when it is not shipped."""
+        if self._topics is None and (resources.files("cxtext.models") / TOPIC_ARTIFACT).is_file():
+            self._topics = load_head(TOPIC_ARTIFACT, "sigmoid", CX_TOPICS)
+        return self._topics
+
+    def topic_rule(self) -> dict[str, tuple[float, float]]:
+        """The topic head's ``(keep, add)`` thresholds per CX topic (chosen on the CX dev split)."""
+        head = self._topic_head()
+        if head is None:
+            return {}
+        return {t: (float(k), float(a)) for t, (k, a) in head.meta.get("rule", {}).items()}
+
     def _fast_backend(self) -> FastBackend:
         """The ``fast`` backend whose emotion probabilities are mixed into the emotion head's."""
         if self._fast is None:
@@ -339,20 +354,24 @@ class AccurateBackend(Backend):
         keys = [(text.strip(), lang) for text, lang in zip(texts, langs)]
         unique = list(dict.fromkeys(key for key in keys if key[0]))
         row = {key: i for i, key in enumerate(unique)}
+        topic_head = self._topic_head()
         sent_u = np.zeros((len(unique) + 1, len(SENTIMENTS)))
         emo_u = np.zeros((len(unique) + 1, len(EMOTIONS)))
+        topic_u = np.zeros((len(unique) + 1, len(CX_TOPICS)))
         sent_u[-1, SENTIMENTS.index("neutral")] = 1.0  # last row: empty text
         if unique:
             unique_texts = [text for text, _ in unique]
             emb = self.embed(unique_texts).astype(np.float64)
             sent_u[:-1] = sentiment_head.proba(emb)
             emo_u[:-1] = emotion_head.proba(emb)
+            if topic_head is not None:
+                topic_u[:-1] = topic_head.proba(emb)
             if emotion_head.fast_weight > 0:
                 w = emotion_head.fast_weight
                 _, fast_emo = self._fast_backend().proba(unique_texts, [lang for _, lang in unique])
                 emo_u[:-1] = (1.0 - w) * emo_u[:-1] + w * fast_emo
         index = np.array([row.get(key, len(unique)) for key in keys], dtype=np.int64)
-        sent_p, emo_p = sent_u[index], emo_u[index]
+        sent_p, emo_p, topic_p = sent_u[index], emo_u[index], topic_u[index]
         emo_on = emo_p >= emotion_head.thresholds
         emo_on[index == len(unique)] = False
         out = []
@@ -364,6 +383,8 @@ class AccurateBackend(Backend):
                 sentiment_proba=proba,
                 emotions=tuple(e for j, e in enumerate(EMOTIONS) if emo_on[i, j]),
                 emotion_proba={e: float(emo_p[i, j]) for j, e in enumerate(EMOTIONS)},
+                topic_proba={} if topic_head is None else
+                {t: float(topic_p[i, j]) for j, t in enumerate(CX_TOPICS)},
             ))
         return out
 
@@ -379,6 +400,8 @@ class AccurateBackend(Backend):
         info["sentiment_model"] = str(sentiment_head.meta.get("version", "unknown"))
         info["emotion_model"] = str(emotion_head.meta.get("version", "unknown"))
         info["emotion_fast_weight"] = f"{emotion_head.fast_weight:g}"
+        if self._topic_head() is not None:
+            info["topic_model"] = str(self._topic_head().meta.get("version", "unknown"))
         if emotion_head.fast_weight > 0:
             info["fast_emotion_model"] = self._fast_backend().describe()["emotion_model"]
         return info

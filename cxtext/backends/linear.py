@@ -7,8 +7,11 @@ intensifiers, contrast, emoji, elongation, emotion words). Models:
 * emotion: one logistic regression per Plutchik-8 label over all four languages, with a
   threshold per label (and per language, where dev preferred it) chosen on a development split
   (``models/fast_emotion.npz``);
-* sentiment: one multinomial logistic regression per language over the same features plus the
-  emotion model's eight logits (``models/fast_sentiment.npz``).
+* sentiment: one multinomial logistic regression over the same features plus the emotion
+  model's eight logits, shared by the four languages (``models/fast_sentiment.npz``; models
+  before cxtext-fast-3 had one per language, which still load);
+* topics: one logistic regression per CX topic over the same features, with the ``(keep,
+  add)`` thresholds of :mod:`cxtext.topics.contextual` (``models/fast_topics.npz``).
 
 Weights are stored as NPZ arrays + JSON metadata and scored with sparse matrix products, so
 neither scikit-learn estimators nor pickles are loaded. The recipe is
@@ -67,7 +70,8 @@ class LinearModels:
         thresholds: (8,) probability threshold per emotion label, shared (the fallback).
         lang_thresholds: {lang: (8,)} thresholds per language where the model has them
             (chosen on dev; see ``models/fast_emotion.md``); other languages use ``thresholds``.
-        sent_coef: {lang: (3, n_columns + 8)} sentiment weights; ``sent_intercept`` {lang: (3,)}.
+        sent_coef: {lang: (3, n_columns + 8)} sentiment weights; ``sent_intercept`` {lang: (3,)}
+            (the same arrays for every language when the model is shared).
         topic_coef: (6, n_columns) CX-topic weights over the same columns (``topic_intercept``
             (6,)), or ``None`` for models without a topic head; its ``(keep, add)`` thresholds
             are ``meta["topics"]["rule"]``.
@@ -125,8 +129,8 @@ class LinearModels:
             emo_coef=emo["coef"].astype(np.float32),
             emo_intercept=emo["intercept"].astype(np.float32),
             thresholds=emo["thresholds"].astype(np.float32),
-            sent_coef={lang: sent[f"coef_{lang}"].astype(np.float32) for lang in langs},
-            sent_intercept={lang: sent[f"intercept_{lang}"].astype(np.float32) for lang in langs},
+            sent_coef=_per_language(sent, "coef", langs),
+            sent_intercept=_per_language(sent, "intercept", langs),
             lang_thresholds={
                 lang: emo[f"thresholds_{lang}"].astype(np.float32)
                 for lang in langs
@@ -135,6 +139,15 @@ class LinearModels:
             topic_coef=None if topics is None else topics["coef"].astype(np.float32),
             topic_intercept=None if topics is None else topics["intercept"].astype(np.float32),
         )
+
+
+def _per_language(arrays: dict[str, np.ndarray], name: str, langs: Sequence[str]) -> dict[str, np.ndarray]:
+    """``{lang: array}``: one array shared by every language (``name``), or one per language
+    (``name_<lang>``, models before cxtext-fast-3)."""
+    if name in arrays:
+        shared = arrays[name].astype(np.float32)
+        return dict.fromkeys(langs, shared)
+    return {lang: arrays[f"{name}_{lang}"].astype(np.float32) for lang in langs}
 
 
 class FastBackend(Backend):
@@ -208,8 +221,10 @@ class FastBackend(Backend):
             if topics is not None:
                 topics[start:stop] = _sigmoid(X @ models.topic_coef.T + models.topic_intercept)
             lang_arr = np.asarray(chunk_langs)
-            for lang in np.unique(lang_arr):
-                rows = np.flatnonzero(lang_arr == lang)
+            groups = [(lang, np.flatnonzero(lang_arr == lang)) for lang in np.unique(lang_arr)]
+            if len({id(models.sent_coef[lang]) for lang, _ in groups}) == 1:  # one shared model
+                groups = [(groups[0][0], np.arange(stop - start))] if groups else []
+            for lang, rows in groups:
                 Xl = X[rows]
                 coef = models.sent_coef[lang]
                 logits = Xl @ coef[:, : X.shape[1]].T + emo_logit[rows] @ coef[:, X.shape[1]:].T

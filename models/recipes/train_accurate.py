@@ -47,16 +47,26 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
-from cxtext.backends.embeddings import E5_IS_QUERY, ENCODER_ARTIFACT, AccurateBackend
+from cxtext.backends.embeddings import E5_IS_QUERY, ENCODER_ARTIFACT, TOPIC_ARTIFACT, AccurateBackend, EmbeddingHead
 from cxtext.backends.linear import FastBackend
-from cxtext.schema import EMOTIONS, LANGUAGES
+from cxtext.schema import CX_TOPICS, EMOTIONS, LANGUAGES
 
-VERSION = "accurate-0.2.0"
+VERSION = "accurate-0.3.0"
 SEED = 0
 C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 #: weights of the fast backend's emotion probabilities in the mix (0 = the head alone)
 FAST_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 MODELS_DIR = Path(__file__).resolve().parents[1]
+
+
+def _fast_recipe():
+    """``train_fast.py`` (read_cx, cx_thresholds, choose_topic_rule are shared with it)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("train_fast", Path(__file__).with_name("train_fast.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # -- data ---------------------------------------------------------------------------------
@@ -97,7 +107,11 @@ def emotion_rows(data: Path, xed_per_lang: int, xed_dev_per_lang: int,
     parts.append(sample(goe[goe["split"] == "dev"], goemotions_dev))
     out = pd.concat(parts, ignore_index=True)
     out["corpus"] = np.where(out["source"].str.startswith("xed"), "xed", "goemotions")
-    return out
+    fast = _fast_recipe()
+    cx = pd.concat([fast.read_cx("train").assign(split="train"), fast.read_cx("dev").assign(split="dev")],
+                   ignore_index=True)[["id", "lang", "text", "labels", "label", "split"]].assign(corpus="cx")
+    out["label"] = ""
+    return pd.concat([out, cx], ignore_index=True)
 
 
 def label_matrix(labels: pd.Series) -> np.ndarray:
@@ -177,8 +191,11 @@ def proba_ovr(models: list[LogisticRegression], x: np.ndarray) -> np.ndarray:
 
 
 def fit_emotion(cache: EmbeddingCache, frame: pd.DataFrame) -> tuple[dict, dict]:
-    """One-vs-rest logistic regression on ``frame`` (:func:`emotion_rows`); C, the fast-model
-    weight and per-label thresholds chosen on its dev rows."""
+    """One-vs-rest logistic regression on ``frame`` (:func:`emotion_rows`); C and the fast-model
+    weight chosen by the macro-F1 on the CX dev comments, with per-label thresholds chosen there
+    too under the fast backend's rule (``train_fast.cx_thresholds``: at most a quarter of the
+    neutral CX comments get an emotion)."""
+    cx_thresholds = _fast_recipe().cx_thresholds
     x = cache.embed(frame["text"].tolist())
     y = label_matrix(frame["labels"])
     train = (frame["split"] == "train").to_numpy()
@@ -186,25 +203,30 @@ def fit_emotion(cache: EmbeddingCache, frame: pd.DataFrame) -> tuple[dict, dict]
     groups = (frame["corpus"] + ":" + frame["lang"]).to_numpy()
     fast_backend = FastBackend()
     _, fast_dev = fast_backend.proba(frame["text"][dev].str.strip().tolist(), frame["lang"][dev].tolist())
+    cx_dev = (frame["corpus"][dev] == "cx").to_numpy()
+    neutral = (frame["label"][dev] == "neutral").to_numpy() & cx_dev
     results = {}
     for c in C_GRID:
         head_dev = proba_ovr(fit_emotion_ovr(x[train], y[train], c), x[dev])
         for w in FAST_WEIGHTS:
             p = (1.0 - w) * head_dev + w * fast_dev
-            thresholds = np.array([best_threshold(y[dev][:, j], p[:, j]) for j in range(len(EMOTIONS))])
+            thresholds = cx_thresholds(p[cx_dev], y[dev][cx_dev], neutral[cx_dev])
             pred = p >= thresholds
-            micro = f1_score(y[dev], pred, average="micro", zero_division=0)
+            micro = f1_score(y[dev][cx_dev], pred[cx_dev], average="macro", zero_division=0)
             per_group = {g: round(float(f1_score(y[dev][groups[dev] == g], pred[groups[dev] == g],
                                                  average="micro", zero_division=0)), 3)
                          for g in sorted(set(groups[dev]))}
-            results[c, w] = (float(micro), thresholds, per_group)
-            print(f"emotion C={c} fast_weight={w}: dev micro-F1 {micro:.3f} {per_group}", flush=True)
+            fired = float(pred[neutral].any(axis=1).mean())
+            results[c, w] = (float(micro), thresholds, per_group, fired)
+            print(f"emotion C={c} fast_weight={w}: CX dev macro-F1 {micro:.3f}, neutral CX dev comments with an "
+                  f"emotion {fired:.3f}; micro-F1 per group {per_group}", flush=True)
     best_c, best_w = max(results, key=lambda k: results[k][0])
-    micro, thresholds, per_group = results[best_c, best_w]
+    micro, thresholds, per_group, fired = results[best_c, best_w]
     final = fit_emotion_ovr(x, y, best_c)
-    report = {"C": best_c, "fast_weight": best_w, "dev_micro_f1": round(micro, 4),
+    report = {"C": best_c, "fast_weight": best_w, "cx_dev_macro_f1": round(micro, 4),
               "dev_micro_f1_per_group": per_group,
-              "dev_micro_f1_head_alone": round(results[best_c, 0.0][0], 4),
+              "cx_dev_macro_f1_head_alone": round(results[best_c, 0.0][0], 4),
+              "neutral_cx_dev_with_emotion": round(fired, 4),
               "fast_emotion_model": fast_backend.describe()["emotion_model"],
               "thresholds": dict(zip(EMOTIONS, thresholds.round(2).tolist())),
               "train_rows": int(train.sum()), "dev_rows": int(dev.sum()),
@@ -247,8 +269,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     arrays, report = fit_emotion(cache, rows)
     save(arrays, report, "accurate_emotion.npz", args.out,
-         ["emotion/xed_train.csv (subsample)", "emotion/goemotions_train.csv (subsample)"])
+         ["emotion/xed_train.csv (subsample)", "emotion/goemotions_train.csv (subsample)",
+          "models/corpus/train (cxtext's own CX comments)"])
+    add_topic_rule(cache, args.out / TOPIC_ARTIFACT)
     return 0
+
+
+def add_topic_rule(cache: EmbeddingCache, path: Path) -> None:
+    """Choose the contextual topic rule of the fine-tuned topic head (``finetune_accurate.py``
+    wrote it) on the CX dev split, as ``train_fast.py`` does for the fast head, and store it in
+    the artifact's metadata."""
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads(str(arrays["meta"]))
+    head = EmbeddingHead("sigmoid", CX_TOPICS, arrays["weight"].astype(np.float64),
+                         arrays["bias"].astype(np.float64), np.zeros(0), meta)
+    chosen = _fast_recipe().choose_topic_rule(lambda texts, langs: head.proba(cache.embed(texts).astype(np.float64)),
+                                              lambda msg: print(msg, flush=True))
+    meta.update(rule=chosen["rule"], rule_dev=chosen["dev"])
+    arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+    np.savez_compressed(path, **arrays)
+    print(f"wrote the topic rule into {path}")
 
 
 if __name__ == "__main__":

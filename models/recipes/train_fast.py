@@ -50,18 +50,18 @@ from cxtext.backends.linear import EMOTION_FILE, SENTIMENT_FILE, TOPIC_FILE, des
 from cxtext.schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
 
 HASHER = dict(n_features=2**18, char_ngrams=(3, 5), bigrams=True)
-SENT_C = (0.25, 0.5, 1.0, 2.0)
+SENT_C = (2.0, 4.0)
 #: sample weight of the pseudo-examples made from the shipped lexicons (0 = none)
 LEXICON_WEIGHT = (0.0, 0.25)
 #: sample weight of cxtext's own CX comments against UMSAB tweets (weight 1) in sentiment
-CX_WEIGHT = (1.0, 2.0, 4.0)
-EMO_ALPHA = (1e-5, 3e-5, 1e-4)
+CX_WEIGHT = (1.0, 2.0)
+EMO_ALPHA = (3e-5,)
 #: sample weight of the neutral es/it/pt umsab_train tweets in emotion training (0 = none)
-NEUTRAL_WEIGHT = (0.0, 1.0, 3.0)
+NEUTRAL_WEIGHT = (1.0, 3.0)
 #: sample weight of cxtext's own CX comments in emotion training
 CX_EMOTION_WEIGHT = (1.0, 3.0)
-#: dev gain (macro-F1) per-language emotion thresholds need over the shared ones to be used
-PER_LANGUAGE_MARGIN = 0.005
+#: at most this share of the neutral CX dev comments may get an emotion (issue target: 30%)
+MAX_NEUTRAL_FIRING = 0.25
 TOPIC_C = (0.5, 1.0, 2.0, 4.0)
 VERSION = "cxtext-fast-3"  # bump when the recipe or data change
 MODELS_DIR = Path(__file__).resolve().parents[1]
@@ -172,6 +172,7 @@ def train_emotion(data: Path, feat: Featurizer, cue_scale: np.ndarray, log) -> d
     dev_neutral_tweet = dev_ids.str.startswith("neutral-").to_numpy()
     dev_cx_neutral = (dev_ids.str.startswith("cx-").to_numpy()
                       & np.r_[np.zeros(len(dev_ids) - len(cx_dev), bool), (cx_dev.label == "neutral").to_numpy()])
+    dev_cx = dev_ids.str.startswith("cx-").to_numpy()
     dev_scores = {}
     for cx_weight in CX_EMOTION_WEIGHT:
         for weight in NEUTRAL_WEIGHT:
@@ -189,20 +190,23 @@ def train_emotion(data: Path, feat: Featurizer, cue_scale: np.ndarray, log) -> d
                     inter.append(b[0])
                 coef, intercept = np.vstack(coefs), np.array(inter, dtype=np.float32)
                 proba = sigmoid(X["dev"] @ coef.T + intercept)
-                thresholds = np.array([best_threshold(Y["dev"][:, k], proba[:, k]) for k in range(len(EMOTIONS))])
+                thresholds = cx_thresholds(proba[dev_cx], Y["dev"][dev_cx], dev_cx_neutral[dev_cx])
                 pred = proba >= thresholds
-                dev_f1 = emotion_f1(Y["dev"], pred)["macro_f1"]
+                dev_f1 = emotion_f1(Y["dev"][dev_cx], pred[dev_cx])["macro_f1"]
+                other_f1 = emotion_f1(Y["dev"][~dev_cx], pred[~dev_cx])["macro_f1"]
                 fired = round(float(pred[dev_neutral_tweet].any(axis=1).mean()), 4)
                 cx_fired = round(float(pred[dev_cx_neutral].any(axis=1).mean()), 4)
                 key = f"alpha={alpha},neutral_weight={weight},cx_weight={cx_weight}"
-                dev_scores[key] = {"macro_f1": dev_f1, "neutral_tweets_with_emotion": fired,
-                                   "neutral_cx_with_emotion": cx_fired}
-                log(f"emotion {key}: dev macro-F1 {dev_f1}, neutral dev tweets with an emotion {fired}, "
-                    f"neutral CX dev comments with an emotion {cx_fired}, thresholds {thresholds.round(3).tolist()}")
+                dev_scores[key] = {"cx_macro_f1": dev_f1, "xed_goemotions_macro_f1": other_f1,
+                                   "neutral_tweets_with_emotion": fired, "neutral_cx_with_emotion": cx_fired}
+                log(f"emotion {key}: CX dev macro-F1 {dev_f1} (XED/GoEmotions dev {other_f1}), neutral dev "
+                    f"tweets with an emotion {fired}, neutral CX dev comments with an emotion {cx_fired}, "
+                    f"thresholds {thresholds.round(3).tolist()}")
                 if best is None or dev_f1 > best[0]:
                     best = (dev_f1, alpha, coef, intercept, thresholds, weight, cx_weight)
     dev_f1, alpha, coef, intercept, thresholds, neutral_weight, cx_weight = best
-    by_lang, choice = language_thresholds(parts["dev"], X["dev"], Y["dev"], coef, intercept, thresholds, log)
+    by_lang = {lang: thresholds for lang in LANGUAGES}
+    choice = "one set of thresholds, chosen on the CX dev comments"
     metrics = {}
     for name in ("xed_test", "goemotions_dev", "emoevent_dev", "cx_dev"):
         df = parts[name]
@@ -238,35 +242,16 @@ def neutral_tweets(data: Path) -> pd.DataFrame:
         id=lambda f: "neutral-" + f.id.astype(str))
 
 
-def language_thresholds(dev, X_dev, Y_dev, coef, intercept, shared, log):
-    """Per-language thresholds chosen on each language's dev rows; kept for a language only if
-    they beat the shared thresholds by ``PER_LANGUAGE_MARGIN`` in a 2-fold check on those dev
-    rows (fit on one half, score the other). Returns ({lang: thresholds}, a summary of the check)."""
-    P = sigmoid(X_dev @ coef.T + intercept)
-    Y = Y_dev
-    fold = np.array([int(hashlib.md5(f"fold-{i}".encode()).hexdigest(), 16) % 2 for i in dev.id])
-    empty = Y.sum(axis=1) == 0
-    summary, per_lang = {}, {}
-    for lang in LANGUAGES:
-        m = (dev.lang == lang).to_numpy()
-        cv = {"shared": [], "per_language": [], "shared_empty_fired": [], "per_language_empty_fired": []}
-        for k in (0, 1):
-            fit, held = m & (fold != k), m & (fold == k)
-            t = np.array([best_threshold(Y[fit][:, j], P[fit][:, j]) for j in range(len(EMOTIONS))])
-            for name, th in (("shared", shared), ("per_language", t)):
-                pred = P[held] >= th
-                cv[name].append(emotion_f1(Y[held], pred)["macro_f1"])
-                cv[name + "_empty_fired"].append(float(pred[empty[held]].any(axis=1).mean()))
-        res = {key: round(float(np.mean(v)), 4) for key, v in cv.items()}
-        t_all = np.array([best_threshold(Y[m][:, j], P[m][:, j]) for j in range(len(EMOTIONS))])
-        keep = res["per_language"] >= res["shared"] + PER_LANGUAGE_MARGIN
-        per_lang[lang] = t_all if keep else np.asarray(shared, dtype=float)
-        res["chosen"] = "per_language" if keep else "shared"
-        summary[lang] = res
-        log(f"emotion thresholds {lang}: 2-fold dev macro-F1 shared {res['shared']} vs per-language "
-            f"{res['per_language']}; empty dev rows with an emotion {res['shared_empty_fired']} vs "
-            f"{res['per_language_empty_fired']} -> {res['chosen']} {per_lang[lang].round(2).tolist()}")
-    return per_lang, summary
+def cx_thresholds(proba: np.ndarray, y: np.ndarray, neutral: np.ndarray) -> np.ndarray:
+    """Per-label thresholds for customer comments: the best F1 of each label on the CX dev
+    comments, then raised together (in steps of 0.02) until at most ``MAX_NEUTRAL_FIRING`` of
+    the neutral ones get an emotion: a CX analyst wants no emotion on a plain factual comment."""
+    thresholds = np.array([best_threshold(y[:, k], proba[:, k]) for k in range(y.shape[1])])
+    for _ in range(40):
+        if (proba[neutral] >= thresholds).any(axis=1).mean() <= MAX_NEUTRAL_FIRING:
+            break
+        thresholds = np.minimum(thresholds + 0.02, 0.99)
+    return thresholds
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -313,9 +298,12 @@ def lexicon_examples() -> pd.DataFrame:
 
 
 def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool) -> dict:
-    """Per language: multinomial logistic regression on UMSAB tweets + cxtext's CX comments (+
-    lexicon pseudo-examples). C, the CX and pseudo-example weights are chosen per language on
-    dev = UMSAB's dev buckets (macro-F1) and the CX dev split (accuracy), averaged."""
+    """One multinomial logistic regression for all four languages on UMSAB tweets + cxtext's CX
+    comments (+ lexicon pseudo-examples); the word and character n-grams are language-specific
+    anyway, and the cues, emoji and the emotion logits it stacks are shared (one shared model beat
+    per-language ones on dev). C and the CX and pseudo-example weights are chosen on dev = UMSAB's
+    dev buckets (macro-F1) and the CX dev split (accuracy), averaged over languages; the final
+    model is refitted on train + the tweets' dev buckets (the CX dev split stays out)."""
     umsab = read(data / "sentiment" / "umsab_train.csv")
     pseudo = lexicon_examples()
     cx_train, cx_dev = read_cx("train"), read_cx("dev")
@@ -328,46 +316,39 @@ def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool) -
     log(f"sentiment: {len(umsab)} umsab_train rows + {len(pseudo)} lexicon pseudo-examples + "
         f"{len(cx_train)} CX comments (dev: {int(umsab_dev.sum())} tweets, {len(cx_dev)} CX comments)")
     hashed, cues = feat(train)
-    cue_scale = emo["cue_scale"]
-    X0 = design_matrix(hashed, cues, cue_scale)
+    X0 = design_matrix(hashed, cues, emo["cue_scale"])
     extra = (X0 @ emo["coef"].T + emo["intercept"]) if stack else np.zeros((X0.shape[0], 8), np.float32)
     X = sparse.hstack([X0, sparse.csr_matrix(extra)], format="csr")
     y = train.label.to_numpy()
-    make = lambda c: (lambda: LogisticRegression(C=c, max_iter=3000))  # noqa: E731
+    langs = train.lang.to_numpy()
+    make = lambda c: (lambda: LogisticRegression(C=c, max_iter=1000, tol=1e-4))  # noqa: E731
     dev_scores = {}
     for lex_w in LEXICON_WEIGHT:
         for cx_w in CX_WEIGHT:
             sw = np.select([kind == "pseudo", kind == "cx"], [lex_w, cx_w], 1.0)
-            use = (kind != "pseudo") | (lex_w > 0)
+            fit_rows = ~is_dev & ((kind != "pseudo") | (lex_w > 0))
+            comp = Compressed(X[fit_rows])
             for c in SENT_C:
+                clf, _, _ = comp.fit(make(c), y[fit_rows], sw[fit_rows])
+                pred = clf.predict(X[:, comp.used])
                 per_lang = []
                 for lang in LANGUAGES:
-                    m = (train.lang == lang).to_numpy()
-                    fit_rows = m & ~is_dev & use
-                    comp = Compressed(X[fit_rows])
-                    clf, _, _ = comp.fit(make(c), y[fit_rows], sw[fit_rows])
-                    tweets, comments = m & umsab_dev, m & (kind == "cx_dev")
-                    f1 = f1_score(y[tweets], clf.predict(X[tweets][:, comp.used]), average="macro")
-                    acc = float((clf.predict(X[comments][:, comp.used]) == y[comments]).mean())
-                    per_lang.append((round(f1, 4), round(acc, 4)))
+                    tweets, comments = (langs == lang) & umsab_dev, (langs == lang) & (kind == "cx_dev")
+                    per_lang.append((round(f1_score(y[tweets], pred[tweets], average="macro"), 4),
+                                     round(float((pred[comments] == y[comments]).mean()), 4)))
                 dev_scores[(c, lex_w, cx_w)] = per_lang
                 log(f"sentiment C={c} lexicon_weight={lex_w} cx_weight={cx_w}: dev (tweet macro-F1, CX accuracy) "
-                    f"{per_lang}; mean {np.mean([np.mean(v) for v in per_lang]):.4f}")
-    coef, intercept, chosen = {}, {}, {}
-    for j, lang in enumerate(LANGUAGES):  # chosen per language on dev, then refitted on train + tweet dev
-        best = max(dev_scores, key=lambda k: np.mean(dev_scores[k][j]))
-        best_c, best_lex, best_cx = best
-        f1, acc = dev_scores[best][j]
-        chosen[lang] = {"C": best_c, "lexicon_weight": best_lex, "cx_weight": best_cx,
-                        "dev_tweet_macro_f1": f1, "dev_cx_accuracy": acc}
-        log(f"sentiment {lang}: chose {chosen[lang]}")
-        sw = np.select([kind == "pseudo", kind == "cx"], [best_lex, best_cx], 1.0)
-        use = ((kind != "pseudo") | (best_lex > 0)) & (kind != "cx_dev")
-        m = (train.lang == lang).to_numpy() & use
-        clf, c_, b_ = Compressed(X[m]).fit(make(best_c), y[m], sw[m])
-        order = [list(clf.classes_).index(s) for s in SENTIMENTS]
-        coef[lang], intercept[lang] = c_[order], b_[order]
-    return {"coef": coef, "intercept": intercept, "chosen": chosen,
+                    f"{per_lang}; mean {np.mean(per_lang):.4f}")
+    best = max(dev_scores, key=lambda k: np.mean(dev_scores[k]))
+    best_c, best_lex, best_cx = best
+    chosen = {"C": best_c, "lexicon_weight": best_lex, "cx_weight": best_cx,
+              "dev_tweet_macro_f1_and_cx_accuracy": dict(zip(LANGUAGES, dev_scores[best]))}
+    log(f"sentiment: chose {chosen}")
+    sw = np.select([kind == "pseudo", kind == "cx"], [best_lex, best_cx], 1.0)
+    use = ((kind != "pseudo") | (best_lex > 0)) & (kind != "cx_dev")
+    clf, coef, intercept = Compressed(X[use]).fit(make(best_c), y[use], sw[use])
+    order = [list(clf.classes_).index(s) for s in SENTIMENTS]
+    return {"coef": coef[order], "intercept": intercept[order], "chosen": chosen,
             "dev": {f"C={c},lexicon_weight={l},cx_weight={w}": v for (c, l, w), v in dev_scores.items()},
             "n_train": int(len(umsab)), "n_pseudo": int(len(pseudo)), "n_cx": int(len(cx_train))}
 
@@ -408,11 +389,21 @@ TOPIC_KEEP = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
 TOPIC_ADD = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
 
 
-def choose_topic_rule(topics: dict, feat: Featurizer, cue_scale: np.ndarray, log) -> dict:
+def fast_topic_proba(topics: dict, feat: Featurizer, cue_scale: np.ndarray):
+    """``proba(texts, langs) -> (n, 6)`` of the fast topic head."""
+    def proba(texts: list[str], langs: list[str]) -> np.ndarray:
+        cues, tokens = feat.features.extract(texts, langs)
+        X = design_matrix(feat.hasher.transform(tokens), cues, cue_scale)
+        return sigmoid(X @ topics["coef"].T + topics["intercept"])
+    return proba
+
+
+def choose_topic_rule(topic_proba, log) -> dict:
     """Per CX topic, the ``(keep, add)`` thresholds of the contextual rule with the best
     comment-level F1 on the CX dev split, run as the pipeline runs it: clause by clause, the
-    default codebook's matches kept when the topic head's probability reaches ``keep``, the topic
-    added when it reaches ``add``. Ties go to the rule closest to the codebook alone."""
+    default codebook's matches kept when the topic head's probability (``topic_proba(clauses,
+    langs)``) reaches ``keep``, the topic added when it reaches ``add``. Ties go to the rule
+    closest to the codebook alone. Also used by ``train_accurate.py`` for its topic head."""
     from cxtext.segment import split_comments
     from cxtext.topics import load_codebook
 
@@ -424,9 +415,7 @@ def choose_topic_rule(topics: dict, feat: Featurizer, cue_scale: np.ndarray, log
     owner = np.array(owner)
     matches = load_codebook("default").detector().detect(clauses, langs)
     hit = np.array([[any(m.top_level == t for m in ms) for t in CX_TOPICS] for ms in matches])
-    cues, tokens = feat.features.extract(clauses, langs)
-    X = design_matrix(feat.hasher.transform(tokens), cues, cue_scale)
-    proba = sigmoid(X @ topics["coef"].T + topics["intercept"])
+    proba = topic_proba(clauses, langs)
     gold = np.array([[t in g for t in CX_TOPICS] for g in dev.topics])
 
     def f1(pred: np.ndarray, truth: np.ndarray) -> float:
@@ -478,7 +467,7 @@ def main() -> None:
     emo["cue_scale"] = cue_scale
     sent = train_sentiment(args.data, feat, emo, log, stack=not args.no_stack)
     topics = train_topics(feat, cue_scale, log)
-    topics.update(choose_topic_rule(topics, feat, cue_scale, log))
+    topics.update(choose_topic_rule(fast_topic_proba(topics, feat, cue_scale), log))
 
     hasher = TokenHasher(**HASHER).params()
     common = {
@@ -501,11 +490,10 @@ def main() -> None:
         "dev_scores": emo["dev_scores"], "n_train": emo["n_train"],
         "heldout_metrics": emo["metrics"],
     }, indent=1))
-    arrays = {f"coef_{l}": sent["coef"][l].astype(np.float16) for l in LANGUAGES}
-    arrays.update({f"intercept_{l}": sent["intercept"][l] for l in LANGUAGES})
-    np.savez_compressed(out / f"{SENTIMENT_FILE}.npz", **arrays)
+    np.savez_compressed(out / f"{SENTIMENT_FILE}.npz", coef=sent["coef"].astype(np.float16),
+                        intercept=sent["intercept"])
     (out / f"{SENTIMENT_FILE}.json").write_text(json.dumps({
-        **common, "labels": list(SENTIMENTS), "chosen_per_language": sent["chosen"],
+        **common, "labels": list(SENTIMENTS), "shared_by_languages": True, "chosen": sent["chosen"],
         "stacked_emotion_logits": not args.no_stack, "n_train": sent["n_train"],
         "n_lexicon_examples": sent["n_pseudo"], "n_cx_comments": sent["n_cx"],
         "dev_tweet_macro_f1_and_cx_accuracy": sent["dev"],

@@ -271,7 +271,7 @@ def test_workers_end_when_the_parent_is_killed(tmp_path):
     write_table(pd.DataFrame({"comment": ["The delivery was late. Nobody called me back!"] * 3000}), source)
     proc = subprocess.Popen([sys.executable, "-m", "cxtext", "tag", str(source), "--text", "comment", "-o", "-",
                              "-q", "--jobs", "2", "--chunk-size", "50"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.DEVNULL, cwd=tmp_path)  # not the source tree: the installed cxtext
     proc.stdout.readline()
     proc.stdout.readline()
     workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()

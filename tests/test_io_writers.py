@@ -210,7 +210,7 @@ def test_cli_signals_leave_no_part_file(tmp_path, signum):
     pd.DataFrame({"comment": ["La entrega llegó tarde pero el vendedor fue amable"] * 40000}).to_csv(big, index=False)
     proc = subprocess.Popen([sys.executable, "-m", "cxtext", "tag", str(big), "--text", "comment", "--lang", "es",
                              "-o", str(tmp_path / "out.csv"), "--chunk-size", "500", "-q"],
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path)  # not the source tree: the installed cxtext
     deadline = time.time() + 120
     while not list(tmp_path.glob(".out.csv.*.part")) and time.time() < deadline:
         time.sleep(0.2)

@@ -12,7 +12,8 @@ from cxtext.backends.linear import FastBackend, LinearModels
 from cxtext.errors import InputError
 from cxtext.schema import EMOTIONS, LANGUAGES, SENTIMENTS
 
-ARTIFACTS = ("fast_sentiment.npz", "fast_sentiment.json", "fast_emotion.npz", "fast_emotion.json")
+ARTIFACTS = ("fast_sentiment.npz", "fast_sentiment.json", "fast_emotion.npz", "fast_emotion.json",
+             "fast_topics.npz", "fast_topics.json")
 
 
 @pytest.fixture(scope="module")

@@ -92,10 +92,12 @@ def test_shipped_models_load_from_the_installed_package(installed, tmp_path, bac
         "from cxtext.backends import get_backend;"
         f"b = get_backend({backend!r});"
         "p = b.analyze(['no es bueno', 'Excelente atención, gracias'], ['es', 'es']);"
-        "print(p[0].sentiment, p[1].sentiment)"
+        "print(p[0].sentiment, p[1].sentiment, bool(b.topic_rule()) and bool(p[1].topic_proba))"
     )
     out = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path,
                          env=_env())
     assert out.returncode == 0, out.stderr
-    first, second = out.stdout.split()
+    first, second, topics = out.stdout.split()
     assert first in SENTIMENTS and second == "positive"
+    if backend == "fast":  # its CX-topic head ships too (the accurate one is optional)
+        assert topics == "True"

@@ -4,28 +4,29 @@ Usage::
 
     python models/recipes/train_fast.py --data /work/shared/data [--out models]
 
-Data (only sets whose licence allows shipping; see the data README):
+Data (only sets whose licence allows shipping; see the data README), version ``cxtext-fast-3``:
 
-* sentiment: ``sentiment/umsab_train.csv`` only. A fixed 20% of it (by id hash) is the dev split
-  used to choose the regularisation C and the pseudo-example weight *per language*; the final
-  model of each language is refitted on all of its umsab_train rows.
-  ``umsab_val.csv`` is not read here at all: ``benchmarks/accuracy.py`` reports on it.
-* sentiment also sees ~1,200 pseudo-examples made from cxtext's own hand-written lexicons
-  (``cxtext/data/lexicons``, MIT): a strong word or emoji alone, labelled by its sign, and
-  "<negator> <positive word>" labelled negative; their sample weight (0, 0.25 or 0.5) is
-  chosen on the dev split together with C. The sentiment model also reads the emotion model's
-  8 logits (stacking was chosen over ``--no-stack`` on the dev split).
-* emotion: ``emotion/xed_train.csv`` (all languages) and ``emotion/goemotions_train.csv`` (en).
-  By id hash, 10% of XED is held out for reporting (``xed_test``) and 10% of XED + 10% of
-  GoEmotions train is the dev split for the per-label thresholds. The training part also gets
-  one pseudo-example per tagged lexicon word/emoji (the word alone with its Plutchik tags).
-  XED es/it/pt has no neutral line, so the neutral es/it/pt tweets of umsab_train are added as
-  "no emotion" rows: buckets >= 2 to training (sample weight 0, 1 or 3, chosen on dev with
-  alpha), buckets 0-1 (the sentiment dev rows) to the emotion dev split, so no sentiment dev
-  row is seen by the emotion model the sentiment model stacks. Thresholds are shared by the
-  languages unless per-language ones win a 2-fold check on dev by ``PER_LANGUAGE_MARGIN``.
-  ``goemotions_dev.csv`` is held out for reporting (never trained on). EmoEvent (eval-only
-  licence) is only evaluated.
+* cxtext's own CX corpus (``models/corpus``, written by the project, MIT; see its data card):
+  the ``train`` part trains all three models; the ``dev`` part is where every choice is made
+  (it is never fitted on); ``test`` is not read here (``benchmarks/reading.py --part test``).
+* sentiment: one multinomial logistic regression shared by the four languages (its word and
+  character n-grams are language-specific anyway) on ``sentiment/umsab_train.csv`` tweets and
+  the CX train comments, plus ~1,200 pseudo-examples from cxtext's hand-written lexicons (a
+  strong word or emoji alone, labelled by its sign; "<negator> <positive word>" negative).
+  C, the pseudo-example weight and the CX weight are chosen on the mean of the dev tweet
+  macro-F1 (20% of umsab_train by id hash) and the CX dev accuracy, per language; the final
+  model is refitted without the dev rows. It also reads the emotion model's 8 logits
+  (stacking). ``umsab_val.csv`` is not read at all: the benchmarks report on it.
+* emotion: ``emotion/xed_train.csv`` (all languages), ``emotion/goemotions_train.csv`` (en), the
+  CX train comments (sample weight chosen on dev), one pseudo-example per tagged lexicon
+  word/emoji, and the neutral es/it/pt tweets of umsab_train as "no emotion" rows (XED es/it/pt
+  has no neutral line). By id hash 10% of XED is held out (``xed_test``), 10% of XED and
+  GoEmotions train is dev. The per-label thresholds are chosen on the CX dev comments (best F1,
+  then raised until at most ``MAX_NEUTRAL_FIRING`` of the neutral ones get an emotion) and then
+  raised per language the same way, through the pipeline's clause split.
+* topics: a one-vs-rest logistic regression per CX topic on the CX train comments (C chosen on
+  CX dev) and the rule that combines it with the codebook (``cxtext.topics.contextual``),
+  chosen per topic on CX dev.
 
 Deterministic: splits by MD5 of the id (the rule of ``train_accurate.py``, so both backends
 are reported on the same held-out rows), fixed seeds.
@@ -50,11 +51,16 @@ from cxtext.backends.linear import EMOTION_FILE, SENTIMENT_FILE, TOPIC_FILE, des
 from cxtext.schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
 
 HASHER = dict(n_features=2**18, char_ngrams=(3, 5), bigrams=True)
-SENT_C = (2.0, 4.0)
+#: C of the sentiment model. The pseudo-example and CX weights below were chosen with C on
+#: the wider grids C (2, 4) x lexicon (0, 0.25) x CX (1, 2) on dev (fast_sentiment.md); they are
+#: fixed at that choice so that the clause weight can be chosen in the same time
+SENT_C = (2.0,)
 #: sample weight of the pseudo-examples made from the shipped lexicons (0 = none)
-LEXICON_WEIGHT = (0.0, 0.25)
+LEXICON_WEIGHT = (0.0,)
 #: sample weight of cxtext's own CX comments against UMSAB tweets (weight 1) in sentiment
-CX_WEIGHT = (1.0, 2.0)
+CX_WEIGHT = (1.0,)
+#: sample weight of the clause examples drawn from the CX comments (see clause_examples)
+CLAUSE_WEIGHT = (0.0, 0.5, 1.0)
 EMO_ALPHA = (3e-5,)
 #: sample weight of the neutral es/it/pt umsab_train tweets in emotion training (0 = none)
 NEUTRAL_WEIGHT = (1.0, 3.0)
@@ -62,6 +68,8 @@ NEUTRAL_WEIGHT = (1.0, 3.0)
 CX_EMOTION_WEIGHT = (1.0, 3.0)
 #: at most this share of the neutral CX dev comments may get an emotion (issue target: 30%)
 MAX_NEUTRAL_FIRING = 0.25
+THRESHOLD_CHOICE = (f"chosen on the CX dev comments, then raised per language until at most {MAX_NEUTRAL_FIRING:.0%} "
+                    "of its neutral ones get an emotion through the clause split")
 TOPIC_C = (0.5, 1.0, 2.0, 4.0)
 VERSION = "cxtext-fast-3"  # bump when the recipe or data change
 MODELS_DIR = Path(__file__).resolve().parents[1]
@@ -205,8 +213,10 @@ def train_emotion(data: Path, feat: Featurizer, cue_scale: np.ndarray, log) -> d
                 if best is None or dev_f1 > best[0]:
                     best = (dev_f1, alpha, coef, intercept, thresholds, weight, cx_weight)
     dev_f1, alpha, coef, intercept, thresholds, neutral_weight, cx_weight = best
-    by_lang = {lang: thresholds for lang in LANGUAGES}
-    choice = "one set of thresholds, chosen on the CX dev comments"
+    in_pipeline = clause_emotion_proba(list(cx_dev.text), list(cx_dev.lang), coef, intercept, feat, cue_scale)
+    by_lang = language_thresholds(in_pipeline, cx_dev.lang.to_numpy(), (cx_dev.label == "neutral").to_numpy(),
+                                  thresholds)
+    choice = THRESHOLD_CHOICE
     metrics = {}
     for name in ("xed_test", "goemotions_dev", "emoevent_dev", "cx_dev"):
         df = parts[name]
@@ -254,6 +264,42 @@ def cx_thresholds(proba: np.ndarray, y: np.ndarray, neutral: np.ndarray) -> np.n
     return thresholds
 
 
+def clause_emotion_proba(texts: list[str], langs: list[str], coef: np.ndarray, intercept: np.ndarray,
+                          feat: "Featurizer", cue_scale: np.ndarray) -> np.ndarray:
+    """Each comment's emotion probabilities as the pipeline computes them: the maximum over its
+    clauses (``cxtext.segment.split_comments``) of the clause's probability."""
+    from cxtext.segment import split_comments
+
+    splits = split_comments(list(texts), list(langs))
+    owner, rows = [], []
+    for i, (sentences, lang) in enumerate(zip(splits, langs)):
+        clauses = [c.text for s in sentences for c in s] or [texts[i]]
+        owner += [i] * len(clauses)
+        rows += [(c, lang) for c in clauses]
+    hashed, cues = feat(pd.DataFrame(rows, columns=["text", "lang"]))
+    proba = sigmoid(design_matrix(hashed, cues, cue_scale) @ coef.T + intercept)
+    out = np.zeros((len(texts), proba.shape[1]), np.float32)
+    np.maximum.at(out, np.asarray(owner), proba)
+    return out
+
+
+def language_thresholds(proba: np.ndarray, langs: np.ndarray, neutral: np.ndarray,
+                        shared: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-language thresholds: the shared ones, raised together (steps of 0.02) for a language
+    until at most ``MAX_NEUTRAL_FIRING`` of its neutral CX dev comments get an emotion in the
+    pipeline (``proba`` from :func:`clause_emotion_proba`); never lowered."""
+    out = {}
+    for lang in LANGUAGES:
+        t = shared.copy()
+        rows = neutral & (langs == lang)
+        for _ in range(40):
+            if not rows.any() or (proba[rows] >= t).any(axis=1).mean() <= MAX_NEUTRAL_FIRING:
+                break
+            t = np.minimum(t + 0.02, 0.99)
+        out[lang] = t.astype(np.float32)
+    return out
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
@@ -297,6 +343,32 @@ def lexicon_examples() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["lang", "text", "label"])
 
 
+def clause_examples(cx: pd.DataFrame) -> pd.DataFrame:
+    """Clause-level sentiment examples from the CX comments' topic polarities: in a comment of
+    several clauses (the pipeline's split), a clause in which the default codebook finds exactly
+    one of the comment's gold topics, judged ``positive`` or ``negative``, gets that polarity.
+    The comments are labelled by their verdict, so "Only the price is a bit high." inside a
+    five-star review would otherwise be learned as positive; the pipeline reads it as a clause."""
+    import cxtext
+    from cxtext.segment import split_comments
+
+    analyzer = cxtext.Analyzer(topic_context=False)
+    analyzer.prepare()
+    codebook = analyzer.topic_detectors_[0]
+    splits = split_comments(list(cx.text), list(cx.lang))
+    rows = []
+    for (_, row), sentences in zip(cx.iterrows(), splits):
+        clauses = [c.text for s in sentences for c in s]
+        if len(clauses) < 2:
+            continue
+        found = codebook.detect(clauses, [row.lang] * len(clauses))
+        for k, (clause, matches) in enumerate(zip(clauses, found)):
+            topics = {m.topic.split("/")[0] for m in matches} & set(row.topics)
+            if len(topics) == 1 and row.topics[next(iter(topics))] in ("positive", "negative"):
+                rows.append((f"{row.id}/{k}", row.lang, clause, row.topics[next(iter(topics))]))
+    return pd.DataFrame(rows, columns=["id", "lang", "text", "label"]).drop_duplicates("text")
+
+
 def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool) -> dict:
     """One multinomial logistic regression for all four languages on UMSAB tweets + cxtext's CX
     comments (+ lexicon pseudo-examples); the word and character n-grams are language-specific
@@ -307,14 +379,17 @@ def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool) -
     umsab = read(data / "sentiment" / "umsab_train.csv")
     pseudo = lexicon_examples()
     cx_train, cx_dev = read_cx("train"), read_cx("dev")
+    cl_train, cl_dev = clause_examples(cx_train), clause_examples(cx_dev)
     cols = ["id", "lang", "text", "label"]
-    train = pd.concat([umsab[cols], pseudo.assign(id="")[cols], cx_train[cols], cx_dev[cols]], ignore_index=True)
-    kind = np.array(["umsab"] * len(umsab) + ["pseudo"] * len(pseudo) + ["cx"] * len(cx_train)
-                    + ["cx_dev"] * len(cx_dev))
+    parts = {"umsab": umsab, "pseudo": pseudo.assign(id=""), "cx": cx_train, "cx_dev": cx_dev,
+             "clause": cl_train, "clause_dev": cl_dev}
+    train = pd.concat([df[cols] for df in parts.values()], ignore_index=True)
+    kind = np.concatenate([[name] * len(df) for name, df in parts.items()])
     umsab_dev = np.r_[bucket(umsab.id) < 2, np.zeros(len(train) - len(umsab), bool)]
-    is_dev = umsab_dev | (kind == "cx_dev")
+    is_dev = umsab_dev | (kind == "cx_dev") | (kind == "clause_dev")
     log(f"sentiment: {len(umsab)} umsab_train rows + {len(pseudo)} lexicon pseudo-examples + "
-        f"{len(cx_train)} CX comments (dev: {int(umsab_dev.sum())} tweets, {len(cx_dev)} CX comments)")
+        f"{len(cx_train)} CX comments + {len(cl_train)} clauses (dev: {int(umsab_dev.sum())} tweets, "
+        f"{len(cx_dev)} CX comments, {len(cl_dev)} clauses)")
     hashed, cues = feat(train)
     X0 = design_matrix(hashed, cues, emo["cue_scale"])
     extra = (X0 @ emo["coef"].T + emo["intercept"]) if stack else np.zeros((X0.shape[0], 8), np.float32)
@@ -322,35 +397,43 @@ def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool) -
     y = train.label.to_numpy()
     langs = train.lang.to_numpy()
     make = lambda c: (lambda: LogisticRegression(C=c, max_iter=1000, tol=1e-4))  # noqa: E731
+    weights = lambda lex_w, cx_w, cl_w: np.select(  # noqa: E731
+        [kind == "pseudo", kind == "cx", kind == "clause"], [lex_w, cx_w, cl_w], 1.0)
     dev_scores = {}
     for lex_w in LEXICON_WEIGHT:
         for cx_w in CX_WEIGHT:
-            sw = np.select([kind == "pseudo", kind == "cx"], [lex_w, cx_w], 1.0)
-            fit_rows = ~is_dev & ((kind != "pseudo") | (lex_w > 0))
-            comp = Compressed(X[fit_rows])
-            for c in SENT_C:
-                clf, _, _ = comp.fit(make(c), y[fit_rows], sw[fit_rows])
-                pred = clf.predict(X[:, comp.used])
-                per_lang = []
-                for lang in LANGUAGES:
-                    tweets, comments = (langs == lang) & umsab_dev, (langs == lang) & (kind == "cx_dev")
-                    per_lang.append((round(f1_score(y[tweets], pred[tweets], average="macro"), 4),
-                                     round(float((pred[comments] == y[comments]).mean()), 4)))
-                dev_scores[(c, lex_w, cx_w)] = per_lang
-                log(f"sentiment C={c} lexicon_weight={lex_w} cx_weight={cx_w}: dev (tweet macro-F1, CX accuracy) "
-                    f"{per_lang}; mean {np.mean(per_lang):.4f}")
+            for cl_w in CLAUSE_WEIGHT:
+                sw = weights(lex_w, cx_w, cl_w)
+                fit_rows = ~is_dev & (sw > 0)
+                comp = Compressed(X[fit_rows])
+                for c in SENT_C:
+                    clf, _, _ = comp.fit(make(c), y[fit_rows], sw[fit_rows])
+                    pred = clf.predict(X[:, comp.used])
+                    per_lang = []
+                    for lang in LANGUAGES:
+                        tweets = (langs == lang) & umsab_dev
+                        comments = (langs == lang) & (kind == "cx_dev")
+                        clauses = (langs == lang) & (kind == "clause_dev")
+                        per_lang.append((round(f1_score(y[tweets], pred[tweets], average="macro"), 4),
+                                         round(float((pred[comments] == y[comments]).mean()), 4),
+                                         round(float((pred[clauses] == y[clauses]).mean()), 4)))
+                    dev_scores[(c, lex_w, cx_w, cl_w)] = per_lang
+                    log(f"sentiment C={c} lexicon_weight={lex_w} cx_weight={cx_w} clause_weight={cl_w}: dev "
+                        f"(tweet macro-F1, CX accuracy, clause accuracy) {per_lang}; mean {np.mean(per_lang):.4f}")
     best = max(dev_scores, key=lambda k: np.mean(dev_scores[k]))
-    best_c, best_lex, best_cx = best
-    chosen = {"C": best_c, "lexicon_weight": best_lex, "cx_weight": best_cx,
-              "dev_tweet_macro_f1_and_cx_accuracy": dict(zip(LANGUAGES, dev_scores[best]))}
+    best_c, best_lex, best_cx, best_cl = best
+    chosen = {"C": best_c, "lexicon_weight": best_lex, "cx_weight": best_cx, "clause_weight": best_cl,
+              "dev_tweet_macro_f1_cx_accuracy_clause_accuracy": dict(zip(LANGUAGES, dev_scores[best]))}
     log(f"sentiment: chose {chosen}")
-    sw = np.select([kind == "pseudo", kind == "cx"], [best_lex, best_cx], 1.0)
-    use = ((kind != "pseudo") | (best_lex > 0)) & (kind != "cx_dev")
+    sw = weights(best_lex, best_cx, best_cl)
+    use = ~np.isin(kind, ["cx_dev", "clause_dev"]) & (sw > 0)
     clf, coef, intercept = Compressed(X[use]).fit(make(best_c), y[use], sw[use])
     order = [list(clf.classes_).index(s) for s in SENTIMENTS]
     return {"coef": coef[order], "intercept": intercept[order], "chosen": chosen,
-            "dev": {f"C={c},lexicon_weight={l},cx_weight={w}": v for (c, l, w), v in dev_scores.items()},
-            "n_train": int(len(umsab)), "n_pseudo": int(len(pseudo)), "n_cx": int(len(cx_train))}
+            "dev": {f"C={c},lexicon_weight={l},cx_weight={w},clause_weight={k}": v
+                    for (c, l, w, k), v in dev_scores.items()},
+            "n_train": int(len(umsab)), "n_pseudo": int(len(pseudo)), "n_cx": int(len(cx_train)),
+            "n_clauses": int(len(cl_train))}
 
 
 def train_topics(feat: Featurizer, cue_scale: np.ndarray, log) -> dict:
@@ -449,15 +532,41 @@ def choose_topic_rule(topic_proba, log) -> dict:
     return {"rule": rule, "dev": report}
 
 
+def rethreshold(out: Path, feat: Featurizer, log) -> None:
+    """Re-choose the per-language thresholds of the emotion model in ``out`` (see
+    :func:`language_thresholds`); the weights and the shared thresholds stay as they are."""
+    meta_path = out / f"{EMOTION_FILE}.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    with np.load(out / f"{EMOTION_FILE}.npz") as npz:
+        arrays = dict(npz)
+    cx_dev = read_cx("dev")
+    proba = clause_emotion_proba(list(cx_dev.text), list(cx_dev.lang), arrays["coef"].astype(np.float32),
+                                 arrays["intercept"], feat, np.asarray(meta["cue_scale"], np.float32))
+    by_lang = language_thresholds(proba, cx_dev.lang.to_numpy(), (cx_dev.label == "neutral").to_numpy(),
+                                  arrays["thresholds"])
+    arrays.update({f"thresholds_{l}": t for l, t in by_lang.items()})
+    np.savez_compressed(out / f"{EMOTION_FILE}.npz", **arrays)
+    meta["thresholds_by_language"] = {l: [round(float(x), 3) for x in t] for l, t in by_lang.items()}
+    meta["threshold_choice_dev"] = THRESHOLD_CHOICE
+    meta_path.write_text(json.dumps(meta, indent=1))
+    log(f"per-language emotion thresholds written to {out}: {meta['thresholds_by_language']}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, required=True, help="the shared data folder")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1])
     ap.add_argument("--no-stack", action="store_true", help="do not feed emotion logits to sentiment")
+    ap.add_argument("--thresholds-only", action="store_true",
+                    help="only re-choose the per-language emotion thresholds of the model in --out "
+                         "(the step a full run ends its emotion training with)")
     args = ap.parse_args()
     t0 = time.time()
     log = lambda msg: print(f"[{time.time() - t0:6.0f}s] {msg}", flush=True)  # noqa: E731
     feat = Featurizer()
+    if args.thresholds_only:
+        rethreshold(args.out, feat, log)
+        return
 
     umsab = read(args.data / "sentiment" / "umsab_train.csv")
     cues, _ = feat.features.extract(list(umsab.text), list(umsab.lang))
@@ -482,7 +591,7 @@ def main() -> None:
     )
     (out / f"{EMOTION_FILE}.json").write_text(json.dumps({
         **common, "labels": list(EMOTIONS), "thresholds": emo["thresholds"].round(3).tolist(),
-        "thresholds_by_language": {l: t.round(3).tolist() for l, t in emo["thresholds_by_language"].items()},
+        "thresholds_by_language": {l: [round(float(x), 3) for x in t] for l, t in emo["thresholds_by_language"].items()},
         "threshold_choice_dev": emo["threshold_choice"],
         "sgd_alpha": emo["alpha"], "neutral_tweet_weight": emo["neutral_weight"],
         "cx_comment_weight": emo["cx_weight"], "n_cx_comments": emo["n_cx"],
@@ -495,8 +604,8 @@ def main() -> None:
     (out / f"{SENTIMENT_FILE}.json").write_text(json.dumps({
         **common, "labels": list(SENTIMENTS), "shared_by_languages": True, "chosen": sent["chosen"],
         "stacked_emotion_logits": not args.no_stack, "n_train": sent["n_train"],
-        "n_lexicon_examples": sent["n_pseudo"], "n_cx_comments": sent["n_cx"],
-        "dev_tweet_macro_f1_and_cx_accuracy": sent["dev"],
+        "n_lexicon_examples": sent["n_pseudo"], "n_cx_comments": sent["n_cx"], "n_cx_clauses": sent["n_clauses"],
+        "dev_tweet_macro_f1_cx_accuracy_clause_accuracy": sent["dev"],
     }, indent=1))
     np.savez_compressed(out / f"{TOPIC_FILE}.npz", coef=topics["coef"].astype(np.float16),
                         intercept=topics["intercept"])

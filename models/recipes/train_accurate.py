@@ -255,7 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/cxtext-e5-cache"),
                         help="embedding cache folder (outside the repository)")
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where to write the NPZ files")
-    parser.add_argument("--stage", choices=("encode", "fit", "all"), default="all")
+    parser.add_argument("--stage", choices=("encode", "fit", "all", "cx"), default="all",
+                        help="cx: keep the fine-tuned emotion head, choose its thresholds and the topic "
+                             "rule on the CX dev comments only (minutes instead of the full refit)")
     parser.add_argument("--xed-per-lang", type=int, default=12000)
     parser.add_argument("--xed-dev-per-lang", type=int, default=1500)
     parser.add_argument("--goemotions", type=int, default=12000)
@@ -267,12 +269,55 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "encode":
         cache.embed(rows["text"].tolist())
         return 0
+    if args.stage == "cx":
+        add_cx_emotion_thresholds(cache, args.out / "accurate_emotion.npz")
+        add_topic_rule(cache, args.out / TOPIC_ARTIFACT)
+        return 0
     arrays, report = fit_emotion(cache, rows)
     save(arrays, report, "accurate_emotion.npz", args.out,
          ["emotion/xed_train.csv (subsample)", "emotion/goemotions_train.csv (subsample)",
           "models/corpus/train (cxtext's own CX comments)"])
     add_topic_rule(cache, args.out / TOPIC_ARTIFACT)
     return 0
+
+
+def add_cx_emotion_thresholds(cache: EmbeddingCache, path: Path) -> None:
+    """Thresholds of the emotion head in ``path`` for customer comments, by the fast backend's
+    rule (``train_fast.cx_thresholds`` and ``language_thresholds``): each label's best F1 on
+    the CX dev comments read clause by clause as the pipeline does (a comment's probability is
+    its clauses' maximum), raised until at most ``MAX_NEUTRAL_FIRING`` of the neutral ones get
+    an emotion, and further until that holds in every language (the head has one set)."""
+    from cxtext.segment import split_comments
+
+    fast = _fast_recipe()
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads(str(arrays["meta"]))
+    head = EmbeddingHead("sigmoid", EMOTIONS, arrays["weight"].astype(np.float64),
+                         arrays["bias"].astype(np.float64), np.zeros(0), meta)
+    dev = fast.read_cx("dev")
+    splits = split_comments(list(dev.text), list(dev.lang))
+    owner = np.array([i for i, sentences in enumerate(splits) for s in sentences for _ in s])
+    clauses = [c.text for sentences in splits for s in sentences for c in s]
+    clause_proba = head.proba(cache.embed(clauses).astype(np.float64))
+    w = float(arrays.get("fast_weight", 0.0))
+    if w > 0:  # the head's mix with the fast model, as AccurateBackend computes it
+        clause_proba = (1 - w) * clause_proba + w * FastBackend().proba(clauses, list(dev.lang.iloc[owner]))[1]
+    proba = np.zeros((len(dev), len(EMOTIONS)))
+    np.maximum.at(proba, owner, clause_proba)
+    neutral = (dev.label == "neutral").to_numpy()
+    shared = fast.cx_thresholds(proba, label_matrix(dev["labels"]), neutral)
+    by_lang = fast.language_thresholds(proba, dev.lang.to_numpy(), neutral, shared)
+    thresholds = np.max(np.stack(list(by_lang.values())), axis=0).astype(np.float32)
+    fired = {lang: round(float((proba[neutral & (dev.lang == lang).to_numpy()] >= thresholds).any(axis=1).mean()), 4)
+             for lang in LANGUAGES}
+    arrays["thresholds"] = thresholds
+    meta.update(thresholds=dict(zip(EMOTIONS, [round(float(t), 3) for t in thresholds])),
+                threshold_choice="CX dev comments (train_accurate.py --stage cx)",
+                cx_dev_neutral_with_emotion=fired)
+    arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+    np.savez_compressed(path, **arrays)
+    print(f"wrote CX thresholds {meta['thresholds']} into {path}; neutral CX dev comments with an emotion {fired}")
 
 
 def add_topic_rule(cache: EmbeddingCache, path: Path) -> None:

@@ -349,12 +349,10 @@ def clause_examples(cx: pd.DataFrame) -> pd.DataFrame:
     one of the comment's gold topics, judged ``positive`` or ``negative``, gets that polarity.
     The comments are labelled by their verdict, so "Only the price is a bit high." inside a
     five-star review would otherwise be learned as positive; the pipeline reads it as a clause."""
-    import cxtext
     from cxtext.segment import split_comments
+    from cxtext.topics import load_codebook
 
-    analyzer = cxtext.Analyzer(topic_context=False)
-    analyzer.prepare()
-    codebook = analyzer.topic_detectors_[0]
+    codebook = load_codebook("default").detector()
     splits = split_comments(list(cx.text), list(cx.lang))
     rows = []
     for (_, row), sentences in zip(cx.iterrows(), splits):
@@ -363,7 +361,7 @@ def clause_examples(cx: pd.DataFrame) -> pd.DataFrame:
             continue
         found = codebook.detect(clauses, [row.lang] * len(clauses))
         for k, (clause, matches) in enumerate(zip(clauses, found)):
-            topics = {m.topic.split("/")[0] for m in matches} & set(row.topics)
+            topics = {m.top_level for m in matches} & set(row.topics)
             if len(topics) == 1 and row.topics[next(iter(topics))] in ("positive", "negative"):
                 rows.append((f"{row.id}/{k}", row.lang, clause, row.topics[next(iter(topics))]))
     return pd.DataFrame(rows, columns=["id", "lang", "text", "label"]).drop_duplicates("text")

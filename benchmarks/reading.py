@@ -128,7 +128,7 @@ def _topics_of(cell: object) -> set[str]:
     return set()
 
 
-def cx_rows(corpus: pd.DataFrame, system: System, part: str = "dev") -> list[Row]:
+def cx_rows(corpus: pd.DataFrame, system: System, split: str = "dev") -> list[Row]:
     rows: dict[str, dict[str, str]] = {k: {} for k in ("sent", "topic", "pol", "emo")}
     notes = {}
     totals = {k: [0, 0] for k in ("sent", "pol", "emo")}
@@ -172,12 +172,12 @@ def cx_rows(corpus: pd.DataFrame, system: System, part: str = "dev") -> list[Row
     tp, fp, fn = topic_counts
     if tp:
         rows["topic"]["all"] = f"{2 * tp / (2 * tp + fp + fn):.3f}"
-    out_rows = [(f"CX {part}: sentiment accuracy", system.name, rows["sent"], notes.get("sent", ""))]
+    out_rows = [(f"CX {split}: sentiment accuracy", system.name, rows["sent"], notes.get("sent", ""))]
     if system.analyzer is not None:
         out_rows += [
-            (f"CX {part}: topic micro-F1", system.name, rows["topic"], "6 topics"),
-            (f"CX {part}: topic polarity accuracy", system.name, rows["pol"], "on gold topics found"),
-            (f"CX {part}: neutral comments with an emotion", system.name, rows["emo"], "lower is better"),
+            (f"CX {split}: topic micro-F1", system.name, rows["topic"], "6 topics"),
+            (f"CX {split}: topic polarity accuracy", system.name, rows["pol"], "on gold topics found"),
+            (f"CX {split}: neutral comments with an emotion", system.name, rows["emo"], "lower is better"),
         ]
     return out_rows
 

@@ -295,8 +295,6 @@ def add_cx_emotion_thresholds(cache: EmbeddingCache, path: Path) -> None:
     until at most ``MAX_NEUTRAL_FIRING`` of the neutral comments get an emotion, and further
     until that holds in every language (the head has one set). The weight ``w`` in
     :data:`FAST_WEIGHTS` with the best CX dev macro-F1 under those thresholds."""
-    from cxtext.segment import split_comments
-
     fast = _fast_recipe()
     with np.load(path, allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
@@ -304,11 +302,10 @@ def add_cx_emotion_thresholds(cache: EmbeddingCache, path: Path) -> None:
     head = EmbeddingHead("sigmoid", EMOTIONS, arrays["weight"].astype(np.float64),
                          arrays["bias"].astype(np.float64), np.zeros(0), meta)
     dev = fast.read_cx("dev")
-    splits = split_comments(list(dev.text), list(dev.lang))
-    owner = np.array([i for i, sentences in enumerate(splits) for s in sentences for _ in s])
-    clauses = [c.text for sentences in splits for s in sentences for c in s]
+    clauses, clause_langs, owner = fast.comment_clauses(list(dev.text), list(dev.lang))
+    fast_backend = FastBackend()
     head_p = head.proba(cache.embed(clauses).astype(np.float64))
-    fast_p = FastBackend().proba(clauses, list(dev.lang.iloc[owner]))[1]
+    fast_p = fast_backend.proba(clauses, clause_langs)[1]
     y = label_matrix(dev["labels"])
     neutral = (dev.label == "neutral").to_numpy()
     langs = dev.lang.to_numpy()
@@ -330,7 +327,7 @@ def add_cx_emotion_thresholds(cache: EmbeddingCache, path: Path) -> None:
     arrays["thresholds"] = thresholds
     arrays["fast_weight"] = np.array(best)
     meta.update(thresholds=dict(zip(EMOTIONS, [round(float(t), 3) for t in thresholds])), fast_weight=best,
-                fast_emotion_model=FastBackend().describe()["emotion_model"],
+                fast_emotion_model=fast_backend.describe()["emotion_model"],
                 threshold_choice="CX dev comments (train_accurate.py --stage cx)", cx_dev_macro_f1=macro,
                 cx_dev_neutral_with_emotion=fired,
                 cx_dev_by_fast_weight={str(w): r[0] for w, r in results.items()})

@@ -264,22 +264,30 @@ def cx_thresholds(proba: np.ndarray, y: np.ndarray, neutral: np.ndarray) -> np.n
     return thresholds
 
 
+def comment_clauses(texts: list[str], langs: list[str]) -> tuple[list[str], list[str], np.ndarray]:
+    """The clauses the pipeline reads in each comment (``cxtext.segment.split_comments``; a
+    comment without any is one clause): ``(clauses, their languages, owner)``, where
+    ``owner[k]`` is the index of clause k's comment."""
+    from cxtext.segment import split_comments
+
+    clauses, clause_langs, owner = [], [], []
+    for i, (sentences, lang) in enumerate(zip(split_comments(list(texts), list(langs)), langs)):
+        found = [c.text for s in sentences for c in s] or [texts[i]]
+        clauses += found
+        clause_langs += [lang] * len(found)
+        owner += [i] * len(found)
+    return clauses, clause_langs, np.asarray(owner)
+
+
 def clause_emotion_proba(texts: list[str], langs: list[str], coef: np.ndarray, intercept: np.ndarray,
                           feat: "Featurizer", cue_scale: np.ndarray) -> np.ndarray:
     """Each comment's emotion probabilities as the pipeline computes them: the maximum over its
-    clauses (``cxtext.segment.split_comments``) of the clause's probability."""
-    from cxtext.segment import split_comments
-
-    splits = split_comments(list(texts), list(langs))
-    owner, rows = [], []
-    for i, (sentences, lang) in enumerate(zip(splits, langs)):
-        clauses = [c.text for s in sentences for c in s] or [texts[i]]
-        owner += [i] * len(clauses)
-        rows += [(c, lang) for c in clauses]
-    hashed, cues = feat(pd.DataFrame(rows, columns=["text", "lang"]))
+    clauses (:func:`comment_clauses`) of the clause's probability."""
+    clauses, clause_langs, owner = comment_clauses(texts, langs)
+    hashed, cues = feat(pd.DataFrame({"text": clauses, "lang": clause_langs}))
     proba = sigmoid(design_matrix(hashed, cues, cue_scale) @ coef.T + intercept)
     out = np.zeros((len(texts), proba.shape[1]), np.float32)
-    np.maximum.at(out, np.asarray(owner), proba)
+    np.maximum.at(out, owner, proba)
     return out
 
 
@@ -362,8 +370,9 @@ def clause_examples(cx: pd.DataFrame) -> pd.DataFrame:
         found = codebook.detect(clauses, [row.lang] * len(clauses))
         for k, (clause, matches) in enumerate(zip(clauses, found)):
             topics = {m.top_level for m in matches} & set(row.topics)
-            if len(topics) == 1 and row.topics[next(iter(topics))] in ("positive", "negative"):
-                rows.append((f"{row.id}/{k}", row.lang, clause, row.topics[next(iter(topics))]))
+            polarity = row.topics[topics.pop()] if len(topics) == 1 else None
+            if polarity in ("positive", "negative"):
+                rows.append((f"{row.id}/{k}", row.lang, clause, polarity))
     return pd.DataFrame(rows, columns=["id", "lang", "text", "label"]).drop_duplicates("text")
 
 
@@ -485,15 +494,10 @@ def choose_topic_rule(topic_proba, log) -> dict:
     default codebook's matches kept when the topic head's probability (``topic_proba(clauses,
     langs)``) reaches ``keep``, the topic added when it reaches ``add``. Ties go to the rule
     closest to the codebook alone. Also used by ``train_accurate.py`` for its topic head."""
-    from cxtext.segment import split_comments
     from cxtext.topics import load_codebook
 
     dev = read_cx("dev")
-    splits = split_comments(list(dev.text), list(dev.lang))
-    owner = [i for i, sentences in enumerate(splits) for s in sentences for _ in s]
-    clauses = [c.text for sentences in splits for s in sentences for c in s]
-    langs = [dev.lang.iloc[i] for i in owner]
-    owner = np.array(owner)
+    clauses, langs, owner = comment_clauses(list(dev.text), list(dev.lang))
     matches = load_codebook("default").detector().detect(clauses, langs)
     hit = np.array([[any(m.top_level == t for m in ms) for t in CX_TOPICS] for ms in matches])
     proba = topic_proba(clauses, langs)

@@ -410,7 +410,7 @@ class TokenHasher:
         self.n_features = int(n_features)
         self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
         self.bigrams = bool(bigrams)
-        self._cache: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self._cache: dict[str, tuple[int, np.ndarray]] = {}
 
     def params(self) -> dict:
         """The parameters that define the columns (stored with a model)."""
@@ -421,7 +421,7 @@ class TokenHasher:
             "hash": "murmurhash3_32 seed 0",
         }
 
-    def _token(self, token: str) -> tuple[int, tuple[int, ...]]:
+    def _token(self, token: str) -> tuple[int, np.ndarray]:
         murmurhash3_32 = _murmurhash()
         n = self.n_features
         word_hash = int(murmurhash3_32("w:" + token, seed=0, positive=True))
@@ -438,7 +438,8 @@ class TokenHasher:
                 for i in range(0, max(len(padded) - k + 1, 0))
             }
             cols.extend(int(murmurhash3_32(prefix + g, seed=0, positive=True)) % n for g in grams)
-        hit = (word_hash, tuple(cols))
+        # an int32 array: a quarter of the memory of a tuple of Python ints, and one copy per batch
+        hit = (word_hash, np.array(cols, dtype=np.int32))
         if len(self._cache) > 300_000:
             self._cache.clear()
         self._cache[token] = hit
@@ -462,9 +463,7 @@ class TokenHasher:
         hits = [cache.get(t) or self._token(t) for t in index]
         word_hash = np.fromiter((h[0] for h in hits), dtype=np.uint64, count=len(hits))
         col_lens = np.fromiter((len(h[1]) for h in hits), dtype=np.int64, count=len(hits))
-        cols = np.fromiter(
-            (c for h in hits for c in h[1]), dtype=np.int64, count=int(col_lens.sum())
-        )
+        cols = np.concatenate([h[1] for h in hits]) if hits else np.zeros(0, dtype=np.int32)
         token_cols = sparse.csr_matrix(
             (np.ones(len(cols), dtype=np.float32), cols, np.concatenate([[0], np.cumsum(col_lens)])),
             shape=(len(hits), n),

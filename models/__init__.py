@@ -2,5 +2,6 @@
 
 The files here are data (NPZ/JSON), each with a model card (``*.md``). The recipes that
 build them live in ``models/recipes/`` in the source tree and are not installed.
-Read artifacts with :func:`cxtext._resources.model_path`, never through ``__file__``.
+Read artifacts with ``importlib.resources.files("cxtext.models") / name``, never through
+``__file__``.
 """

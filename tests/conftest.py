@@ -13,7 +13,7 @@ import pytest
 from hypothesis import settings
 
 from cxtext.backends import register_backend
-from cxtext.backends.base import Backend, Prediction
+from cxtext.backends.base import Backend, Prediction, check_inputs
 from cxtext.schema import EMOTIONS
 from cxtext.topics.base import TopicDetector, TopicMatch
 
@@ -34,6 +34,7 @@ class KeywordBackend(Backend):
         self.calls: list[list[str]] = []
 
     def analyze(self, texts: Sequence[str], langs: Sequence[str]) -> list[Prediction]:
+        check_inputs(texts, langs)
         self.calls.append(list(texts))
         out = []
         for text in texts:

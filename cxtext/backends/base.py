@@ -5,9 +5,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..errors import InputError
 from ..schema import EMOTIONS, SENTIMENTS
 
-__all__ = ["Prediction", "Backend", "score_from_proba", "label_from_score"]
+__all__ = ["Prediction", "Backend", "score_from_proba", "label_from_score", "check_inputs"]
 
 
 @dataclass(frozen=True)
@@ -87,3 +88,23 @@ class Backend(ABC):
         backend has no topic model and the codebook's matches stand as they are.
         """
         return {}
+
+
+def check_inputs(texts: Sequence[str], langs: Sequence[str]) -> None:
+    """Raise :class:`~cxtext.errors.InputError` unless ``texts`` is a sequence (not one str) with
+    one language per text.
+
+    Example:
+        >>> check_inputs(["hola"], ["es"])
+        >>> check_inputs("hola", ["es"])
+        Traceback (most recent call last):
+        ...
+        cxtext.errors.InputError: texts must be a sequence of strings, got one str; wrap it: [text]
+    """
+    if isinstance(texts, str):
+        raise InputError("texts must be a sequence of strings, got one str; wrap it: [text]")
+    if len(texts) != len(langs):
+        raise InputError(
+            f"texts and langs must have the same length: got {len(texts)} texts but {len(langs)} "
+            "languages; pass one language code per text"
+        )

@@ -14,25 +14,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..errors import InputError
 from ..schema import EMOTIONS, LANGUAGES
-from .base import Backend, Prediction, label_from_score
-from ._features import CUE_NAMES, TextFeatures
+from .base import Backend, Prediction, check_inputs, label_from_score
+from .features import CUE_NAMES, TextFeatures
 
 __all__ = ["LexiconBackend"]
 
 _COMPOUND = CUE_NAMES.index("compound")
 _EMO0 = len(CUE_NAMES) - len(EMOTIONS)
-
-
-def _check(texts: Sequence[str], langs: Sequence[str]) -> None:
-    if isinstance(texts, str):
-        raise InputError("texts must be a sequence of strings, got one str; wrap it: [text]")
-    if len(texts) != len(langs):
-        raise InputError(
-            f"texts and langs must have the same length, got {len(texts)} texts and "
-            f"{len(langs)} langs; pass one language code per text"
-        )
 
 
 class LexiconBackend(Backend):
@@ -63,7 +52,7 @@ class LexiconBackend(Backend):
 
     def scores(self, texts: Sequence[str], langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Compound polarity per text and emotion probabilities (n x 8), as arrays."""
-        _check(texts, langs)
+        check_inputs(texts, langs)
         cues, _ = self._feats().extract(texts, langs)
         score = np.clip(cues[:, _COMPOUND], -1.0, 1.0)
         emo = 1.0 - np.power(0.5, cues[:, _EMO0:])  # 1 cue -> 0.5, 2 -> 0.75, ...

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, InputError, MissingDependencyError, ModelError
+from ..errors import ConfigError, MissingDependencyError, ModelError
 from ..schema import EMOTIONS, SENTIMENTS
 from ._label_maps import (
     EmotionMapping,
@@ -28,9 +28,11 @@ from ._label_maps import (
     load_label_map,
     sentiment_mapping,
 )
-from .base import Backend, Prediction, label_from_score
+from .base import Backend, Prediction, check_inputs, label_from_score
 
-__all__ = ["TransformersBackend"]
+# shared with the zero-shot topic detector (cxtext.topics.zeroshot)
+__all__ = ["TransformersBackend", "LoadedModel", "TokenUnits", "check_options", "encode", "load_model",
+           "resolve_device", "run_batches"]
 
 _TRUE = {"1", "on", "yes", "true"}
 _DEVICE = re.compile(r"^(auto|cpu|mps|cuda(:\d+)?)$")
@@ -102,7 +104,8 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def _check_options(batch_size: object, device: object, max_length: object) -> None:
+def check_options(batch_size: object, device: object, max_length: object) -> None:
+    """Raise :class:`~cxtext.errors.ConfigError` for a bad batch size, device or maximum length."""
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}; e.g. --batch-size 32")
     if not isinstance(device, str) or not _DEVICE.match(device):
@@ -214,7 +217,7 @@ def load_model(name: str, device: str, max_length: int, what: str, option: str) 
 
 
 @dataclass
-class _Units:
+class TokenUnits:
     """Encoded inputs (each fits the model) and the text each belongs to."""
 
     input_ids: list[list[int]]
@@ -250,13 +253,13 @@ def _split_long(loaded: LoadedModel, text: str, lang: str) -> list[str]:
     return pieces
 
 
-def encode(loaded: LoadedModel, texts: Sequence[str], langs: Sequence[str]) -> _Units:
+def encode(loaded: LoadedModel, texts: Sequence[str], langs: Sequence[str]) -> TokenUnits:
     """Tokenize ``texts``; texts over the model limit become several weighted windows."""
     tokenizer = loaded.tokenizer
     with_types = _uses_token_types(tokenizer)
     encoded = tokenizer(list(texts), truncation=False, return_attention_mask=False, verbose=False)
     types = encoded.get("token_type_ids") if with_types else None
-    units = _Units([], [] if with_types else None, [], [])
+    units = TokenUnits([], [] if with_types else None, [], [])
     long: list[int] = []
     for index, ids in enumerate(encoded["input_ids"]):
         if len(ids) > loaded.limit:
@@ -283,7 +286,7 @@ def encode(loaded: LoadedModel, texts: Sequence[str], langs: Sequence[str]) -> _
     return units
 
 
-def run_batches(loaded: LoadedModel, units: _Units, batch_size: int, activation: str) -> Any:
+def run_batches(loaded: LoadedModel, units: TokenUnits, batch_size: int, activation: str) -> Any:
     """Class probabilities (numpy, one row per unit, in unit order).
 
     Units are sorted by length so each batch is padded only to its own longest input.
@@ -327,7 +330,7 @@ def run_batches(loaded: LoadedModel, units: _Units, batch_size: int, activation:
     return out
 
 
-def _average(units: _Units, proba: Any, n_texts: int) -> Any:
+def _average(units: TokenUnits, proba: Any, n_texts: int) -> Any:
     """Token-weighted mean of the window probabilities of each text."""
     import numpy as np
 
@@ -387,7 +390,7 @@ class TransformersBackend(Backend):
                 "(sentiment_model= in Python), a local model folder or a Hugging Face hub id such as "
                 "cardiffnlp/twitter-xlm-roberta-base-sentiment; see docs/transformers.md"
             )
-        _check_options(batch_size, device, max_length)
+        check_options(batch_size, device, max_length)
         self._loaded = False
 
     def _load(self) -> None:
@@ -437,10 +440,9 @@ class TransformersBackend(Backend):
         """
         import numpy as np
 
+        check_inputs(texts, langs)
         texts = list(texts)
         langs = list(langs)
-        if len(texts) != len(langs):
-            raise InputError(f"got {len(texts)} texts but {len(langs)} languages; pass one language per text")
         if not texts:
             return []
         self._load()

@@ -56,7 +56,7 @@ def assign(x: np.ndarray, clusters: Clusters) -> tuple[np.ndarray, np.ndarray]:
     return np.where(top >= clusters.floor, best, -1), top
 
 
-def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
     order = np.argsort(values, kind="stable")
     cumulative = np.cumsum(weights[order])
     position = np.searchsorted(cumulative, q * cumulative[-1])
@@ -85,7 +85,7 @@ def cluster(x: np.ndarray, weights: np.ndarray, k: int, min_size: int, seed: int
     for final in (False, False, True):  # centroids move twice; the last pass keeps them fixed
         # the floor follows the current centroids, so that it leaves out LOW_QUANTILE of the clauses
         best = np.where(alive[None, :], sims, -np.inf).max(axis=1)
-        level = _weighted_quantile(best, weights, LOW_QUANTILE) if floor is None else float(floor)
+        level = weighted_quantile(best, weights, LOW_QUANTILE) if floor is None else float(floor)
         alive, labels, ok = _dissolve_small(sims, weights, alive, level, min_size)
         if not alive.any():
             return Clusters(np.zeros((0, x.shape[1])), level)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._cluster import LOW_QUANTILE, _weighted_quantile
+from ._cluster import LOW_QUANTILE, weighted_quantile
 
 __all__ = ["WordPlacer", "sample_positions"]
 
@@ -51,7 +51,7 @@ class WordPlacer:
         self.centroids_ = centroids / np.where(norms > 0, norms, 1.0)
         own = np.asarray((matrix[np.nonzero(themed)[0]] @ self.centroids_.T))[
             np.arange(themed.sum()), labels[themed]] if themed.any() else np.zeros(0)
-        self.floor_ = max(_weighted_quantile(own, weights[themed], LOW_QUANTILE), 1e-9) if len(own) else 1.0
+        self.floor_ = max(weighted_quantile(own, weights[themed], LOW_QUANTILE), 1e-9) if len(own) else 1.0
         return self
 
     def place(self, documents: list[list[str]], langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

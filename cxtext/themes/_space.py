@@ -146,7 +146,7 @@ class AccurateSpace(Space):
         return np.vstack(parts) if parts else np.zeros((0, 384))
 
     def _heads(self) -> tuple[Any, Any]:
-        from ..backends.embeddings import EMOTION_ARTIFACT, SENTIMENT_ARTIFACT, load_head
+        from ..backends.accurate import EMOTION_ARTIFACT, SENTIMENT_ARTIFACT, load_head
         from ..schema import EMOTIONS, SENTIMENTS
 
         return (load_head(SENTIMENT_ARTIFACT, "softmax", SENTIMENTS), load_head(EMOTION_ARTIFACT, "sigmoid", EMOTIONS))
@@ -164,7 +164,7 @@ class AccurateSpace(Space):
 
     def _english_pairs(self) -> np.ndarray:
         """Positive minus negative vector of each English pair (encoded once per process and encoder)."""
-        from ..backends.embeddings import load_encoder
+        from ..backends.accurate import load_encoder
 
         key = id(load_encoder())
         if key not in _PAIR_DIFFERENCES:

@@ -23,7 +23,7 @@ __all__ = ["EXPORT_FORMATS", "codebook_rows", "codebook_qdc", "export_codebook",
 EXPORT_FORMATS: tuple[str, ...] = (".csv", ".qdc")
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/cxtext/cxtext/codebooks")
-_COLORS = ("#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
+TOPIC_COLORS = ("#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
            "#BCBD22", "#17BECF")
 
 
@@ -67,7 +67,7 @@ def codebook_rows(codebook: Codebook) -> list[dict[str, str]]:
     return rows
 
 
-def _description(codebook: Codebook, topic: str) -> str:
+def topic_description(codebook: Codebook, topic: str) -> str:
     spec = codebook.spec(topic)
     parts = []
     for lang in sorted(LANGUAGES, key=lambda code: code != "en"):
@@ -102,17 +102,17 @@ def codebook_qdc(codebook: Codebook) -> bytes:
             parent_path = parent_path.rsplit("/", 1)[0] if "/" in parent_path else ""
         parent = elements.get(parent_path, codes)
         if parent is codes:
-            color = _COLORS[top % len(_COLORS)]
+            color = TOPIC_COLORS[top % len(TOPIC_COLORS)]
             top += 1
         else:
-            color = parent.get("color", _COLORS[0])
+            color = parent.get("color", TOPIC_COLORS[0])
         element = ET.SubElement(parent, f"{q}Code", {
             "guid": topic_guid(codebook, spec.path),
             "name": spec.path.rsplit("/", 1)[-1] if parent is not codes else spec.path,
             "isCodable": "true",
             "color": color,
         })
-        description = _description(codebook, spec.path)
+        description = topic_description(codebook, spec.path)
         if description:
             ET.SubElement(element, f"{q}Description").text = description
         elements[spec.path] = element

@@ -42,7 +42,7 @@ from ..errors import ColumnError, ConfigError, UnsupportedFormatError, format_ch
 from ..schema import SENTIMENT, SENTIMENT_SCORE, TOPIC_EVIDENCE, TOPICS, output_columns
 from ..transcripts._cells import is_blank, parse_evidence, split_labels
 from .codebook import BUILTIN_CODEBOOKS, Codebook, load_codebook
-from .export import _COLORS, _description, topic_guid
+from .export import TOPIC_COLORS, topic_description, topic_guid
 
 __all__ = ["QDE_NAMESPACE", "CODE_UNITS", "CODE_COLUMNS", "QdpxProject", "build_project", "export_qdpx"]
 
@@ -98,7 +98,7 @@ class _Codes:
         self.elements: dict[tuple[str, str], ET.Element] = {}
 
     def group(self, column: str, codebook: Codebook | None) -> None:
-        color = _COLORS[len(self.groups) % len(_COLORS)]
+        color = TOPIC_COLORS[len(self.groups) % len(TOPIC_COLORS)]
         description = f"codes of the column '{column}'" + (f" (cxtext codebook '{codebook.name}')" if codebook else "")
         element = ET.SubElement(self.root, _q("Code"), {"guid": _guid("group", column), "name": column,
                                                         "isCodable": "false", "color": color})
@@ -119,9 +119,9 @@ class _Codes:
         parent = self.groups[column] if parent is None else parent
         guid = topic_guid(codebook, path) if codebook is not None and path in codebook.topics else _guid("code", column, path)
         element = ET.SubElement(parent, _q("Code"), {"guid": guid, "name": path.rsplit("/", 1)[-1],
-                                                     "isCodable": "true", "color": parent.get("color", _COLORS[0])})
+                                                     "isCodable": "true", "color": parent.get("color", TOPIC_COLORS[0])})
         if codebook is not None and path in codebook.topics:
-            description = _description(codebook, path)
+            description = topic_description(codebook, path)
             if description:
                 ET.SubElement(element, _q("Description")).text = description
         self.elements[(column, path)] = element

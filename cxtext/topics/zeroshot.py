@@ -98,7 +98,7 @@ class ZeroShotTopicDetector(TopicDetector):
         device: str = "auto",
         max_length: int = 512,
     ) -> None:
-        from ..backends.transformers import _check_options
+        from ..backends.transformers import check_options
 
         if isinstance(codebook, str):
             from .codebook import load_codebook
@@ -111,7 +111,7 @@ class ZeroShotTopicDetector(TopicDetector):
         self.batch_size = batch_size
         self.device = device
         self.max_length = max_length
-        _check_options(batch_size, device, max_length)
+        check_options(batch_size, device, max_length)
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
             raise ConfigError(f"threshold must be a number in [0, 1], got {threshold!r}; e.g. 0.5")
         merged = dict(DEFAULT_TEMPLATES)
@@ -181,7 +181,7 @@ class ZeroShotTopicDetector(TopicDetector):
         """Entailment probability of every topic (columns in ``self.topics`` order) per text."""
         import numpy as np
 
-        from ..backends.transformers import _Units, run_batches
+        from ..backends.transformers import TokenUnits, run_batches
 
         texts, langs = list(texts), list(langs)
         if len(texts) != len(langs):
@@ -209,7 +209,7 @@ class ZeroShotTopicDetector(TopicDetector):
         )
         with_types = "token_type_ids" in getattr(tokenizer, "model_input_names", ())
         owner = list(encoded["overflow_to_sample_mapping"])
-        units = _Units(
+        units = TokenUnits(
             list(encoded["input_ids"]),
             list(encoded["token_type_ids"]) if with_types and "token_type_ids" in encoded else None,
             owner,

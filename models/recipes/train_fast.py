@@ -46,8 +46,8 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import f1_score
 
-from cxtext.backends._features import CUE_NAMES, TextFeatures, TokenHasher, load_lexicon
-from cxtext.backends.linear import EMOTION_FILE, SENTIMENT_FILE, TOPIC_FILE, design_matrix
+from cxtext.backends.features import CUE_NAMES, TextFeatures, TokenHasher, load_lexicon
+from cxtext.backends.fast import EMOTION_FILE, SENTIMENT_FILE, TOPIC_FILE, design_matrix
 from cxtext.schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
 
 HASHER = dict(n_features=2**18, char_ngrams=(3, 5), bigrams=True)

@@ -4,7 +4,7 @@ Every comment is assembled from hand-written phrases (below) about the six CX to
 languages; the answers are drawn from a latent satisfaction that the phrases move (planted
 relationships, see the README in this folder). Run from the repository root:
 
-    python cxtext/data/examples/build_survey.py
+    python benchmarks/build_survey.py
 
 The output is deterministic (seed 2024).
 """
@@ -348,7 +348,7 @@ def build(n: int = 520, seed: int = 2024) -> list[dict[str, object]]:
 
 def main() -> None:
     rows = build()
-    path = Path(__file__).with_name("survey.csv")
+    path = Path(__file__).resolve().parents[1] / "cxtext" / "data" / "examples" / "survey.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()

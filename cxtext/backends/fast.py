@@ -1,6 +1,6 @@
 """``fast`` backend: trained linear models over hashed n-grams and lexicon cues (numpy only).
 
-Features per text (see :mod:`cxtext.backends._features`): hashed words (``n:``-marked inside a
+Features per text (see :mod:`cxtext.backends.features`): hashed words (``n:``-marked inside a
 negation scope), word bigrams and character 3-5-grams, plus the dense lexicon cues (negation,
 intensifiers, contrast, emoji, elongation, emotion words). Models:
 
@@ -29,9 +29,8 @@ import numpy as np
 
 from ..errors import ModelError
 from ..schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
-from .base import Backend, Prediction
-from ._features import CUE_NAMES, TextFeatures, TokenHasher
-from .lexicon import _check
+from .base import Backend, Prediction, check_inputs
+from .features import CUE_NAMES, TextFeatures, TokenHasher
 
 __all__ = ["FastBackend", "LinearModels", "design_matrix"]
 
@@ -48,16 +47,6 @@ def design_matrix(hashed, cues: np.ndarray, cue_scale: np.ndarray, extra: np.nda
     if extra is not None:
         blocks.append(sparse.csr_matrix(extra.astype(np.float32)))
     return sparse.hstack(blocks, format="csr", dtype=np.float32)
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 @dataclass
@@ -203,7 +192,9 @@ class FastBackend(Backend):
 
     def _proba(self, texts: Sequence[str], langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """:meth:`proba` plus the CX-topic probabilities (n x 6; ``None`` without a topic head)."""
-        _check(texts, langs)
+        from scipy.special import expit, softmax
+
+        check_inputs(texts, langs)
         models = self._load()
         n = len(texts)
         sent = np.zeros((n, len(SENTIMENTS)), dtype=np.float32)
@@ -217,9 +208,9 @@ class FastBackend(Backend):
             cues, tokens = self._features.extract(chunk_texts, chunk_langs)
             X = design_matrix(self._hasher.transform(tokens), cues, self._cue_scale)
             emo_logit = X @ models.emo_coef.T + models.emo_intercept
-            emo[start:stop] = _sigmoid(emo_logit)
+            emo[start:stop] = expit(emo_logit)
             if topics is not None:
-                topics[start:stop] = _sigmoid(X @ models.topic_coef.T + models.topic_intercept)
+                topics[start:stop] = expit(X @ models.topic_coef.T + models.topic_intercept)
             lang_arr = np.asarray(chunk_langs)
             groups = [(lang, np.flatnonzero(lang_arr == lang)) for lang in np.unique(lang_arr)]
             if len({id(models.sent_coef[lang]) for lang, _ in groups}) == 1:  # one shared model
@@ -228,7 +219,7 @@ class FastBackend(Backend):
                 Xl = X[rows]
                 coef = models.sent_coef[lang]
                 logits = Xl @ coef[:, : X.shape[1]].T + emo_logit[rows] @ coef[:, X.shape[1]:].T
-                sent[start + rows] = _softmax(logits + models.sent_intercept[lang])
+                sent[start + rows] = softmax(logits + models.sent_intercept[lang], axis=1)
         return sent, emo, topics
 
     def analyze(self, texts: Sequence[str], langs: Sequence[str]) -> list[Prediction]:

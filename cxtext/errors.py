@@ -28,10 +28,14 @@ __all__ = [
     "ScoreIssueWarning",
     "CxtextNotice",
     "ThemeFallbackWarning",
+    "ModelWarning",
+    "CxtextDeprecationWarning",
+    "CodebookError",
+    "TranscriptError",
+    "TranscriptWarning",
     "format_choices",
     "option",
     "cli_spelling",
-    "CodebookError",
 ]
 
 
@@ -160,6 +164,15 @@ class ScoreIssueWarning(CxtextWarning):
 
 class ThemeFallbackWarning(CxtextWarning):
     """Themes are discovered with the lower-quality lexical fallback (no embedding encoder)."""
+
+
+class ModelWarning(CxtextWarning):
+    """A model loads and works, but not as it was validated (e.g. trained with another codebook
+    version than this cxtext ships): retrain it for the figures it was validated with."""
+
+
+class CxtextDeprecationWarning(CxtextWarning, FutureWarning):
+    """A name or option that will be removed; the message names its replacement."""
 
 
 class CodebookError(InputError):

@@ -31,6 +31,7 @@ __all__ = [
     "ModelWarning",
     "CxtextDeprecationWarning",
     "CodebookError",
+    "UnknownTopicError",
     "TranscriptError",
     "TranscriptWarning",
     "format_choices",
@@ -177,6 +178,13 @@ class CxtextDeprecationWarning(CxtextWarning, FutureWarning):
 
 class CodebookError(InputError):
     """A codebook file cannot be read or has mistakes (each listed with its line)."""
+
+
+class UnknownTopicError(CodebookError, KeyError):
+    """A topic name the codebook does not have; the message lists the topics it has."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; we want it plain
+        return str(self.args[0]) if self.args else ""
 
 
 class TranscriptError(InputError):

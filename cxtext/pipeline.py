@@ -175,8 +175,8 @@ class Analyzer:
     the next use, which prepares it anew.
 
     Example:
-        >>> analyzer = Analyzer(languages=["es", "pt"])  # doctest: +SKIP
-        >>> analyzer("La entrega llegó tarde pero el vendedor fue muy amable")  # doctest: +SKIP
+        >>> analyzer = Analyzer(languages=["es", "pt"])
+        >>> analyzer("La entrega llegó tarde pero el vendedor fue muy amable")  # doctest: +ELLIPSIS
         CommentResult(language='es', sentiment='positive', ...)
     """
 
@@ -818,8 +818,10 @@ def tag(frame: pd.DataFrame, text: str | None = None, *, progress: bool = False,
     """Tag a DataFrame of comments; returns a new DataFrame (see :class:`Analyzer`).
 
     Example:
-        >>> import pandas as pd, cxtext  # doctest: +SKIP
-        >>> df = pd.DataFrame({"comment": ["Great product, awful delivery"]})  # doctest: +SKIP
-        >>> cxtext.tag(df, text="comment")[["sentiment", "topics"]]  # doctest: +SKIP
+        >>> import pandas as pd, cxtext
+        >>> df = pd.DataFrame({"comment": ["Great product, awful delivery"]})
+        >>> cxtext.tag(df, text="comment")[["sentiment", "topics"]]
+          sentiment              topics
+        0  negative  [product, process]
     """
     return Analyzer(**options).tag(frame, text=text, progress=progress)

@@ -480,8 +480,8 @@ class TopicModelDetector(TopicDetector):
     """Topic detector backed by a :class:`TopicModel`; the evidence is the whole text it classified.
 
     Example:
-        >>> det = TopicModel.load("my-model/").detector()  # doctest: +SKIP
-        >>> det.detect(["Rude staff"], ["en"])  # doctest: +SKIP
+        >>> det = TopicModel.load("my-model/").detector()
+        >>> det.detect(["Rude staff"], ["en"])
         [[TopicMatch(topic='people', start=0, end=10, text='Rude staff')]]
     """
 

@@ -7,14 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cxtext.errors import (
-    ConfigError,
-    CxtextDeprecationWarning,
-    InputError,
-    ModelError,
-    ModelWarning,
-    OutputExistsError,
-)
+from cxtext.errors import ConfigError, CxtextDeprecationWarning, InputError, ModelError, ModelWarning, OutputExistsError
 from cxtext.topics import TopicMatch, TopicModel, TopicModelDetector
 from cxtext.topics.model import parse_labels
 

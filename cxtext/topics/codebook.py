@@ -141,7 +141,8 @@ class Codebook:
         for spec in self.specs:
             if spec.path == topic:
                 return spec
-        raise UnknownTopicError(f"codebook {self.name!r} has no topic {topic!r}; its topics are {format_choices(self.topics)}")
+        raise UnknownTopicError(f"codebook {self.name!r} has no topic {topic!r}; "
+                                f"its topics are {format_choices(self.topics)}")
 
     @cached_property
     def _detector(self) -> CodebookDetector:

@@ -28,10 +28,15 @@ __all__ = [
     "ScoreIssueWarning",
     "CxtextNotice",
     "ThemeFallbackWarning",
+    "ModelWarning",
+    "CxtextDeprecationWarning",
+    "CodebookError",
+    "UnknownTopicError",
+    "TranscriptError",
+    "TranscriptWarning",
     "format_choices",
     "option",
     "cli_spelling",
-    "CodebookError",
 ]
 
 
@@ -162,8 +167,24 @@ class ThemeFallbackWarning(CxtextWarning):
     """Themes are discovered with the lower-quality lexical fallback (no embedding encoder)."""
 
 
+class ModelWarning(CxtextWarning):
+    """A model loads and works, but not as it was validated (e.g. trained with another codebook
+    version than this cxtext ships): retrain it for the figures it was validated with."""
+
+
+class CxtextDeprecationWarning(CxtextWarning, FutureWarning):
+    """A name or option that will be removed; the message names its replacement."""
+
+
 class CodebookError(InputError):
     """A codebook file cannot be read or has mistakes (each listed with its line)."""
+
+
+class UnknownTopicError(CodebookError, KeyError):
+    """A topic name the codebook does not have; the message lists the topics it has."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; we want it plain
+        return str(self.args[0]) if self.args else ""
 
 
 class TranscriptError(InputError):

@@ -224,13 +224,15 @@ class LanguageDetector:
 
     def _decide(self, todo: list[int], encoded: list[bytes], letters: list[int],
                 langs: list[str], how: list[int]) -> None:
+        from scipy.special import softmax  # lazy: cxtext --help loads no scipy
+
         model = _model()
         scores, known = model.log_scores(encoded)
         scale = 1.0 / np.sqrt(np.maximum(np.fromiter(map(len, encoded), dtype=np.float64), 1.0))
         scores = scores * scale[:, None]  # py3langid's temperature: sqrt(bytes)
         allowed = np.array([c in self.languages for c in model.classes])
-        everything = _softmax(scores)
-        within = _softmax(np.where(allowed, scores, -np.inf))
+        everything = softmax(scores, axis=1)
+        within = softmax(np.where(allowed, scores, -np.inf), axis=1)
         best = within.argmax(axis=1)
         confidence = within[np.arange(len(todo)), best]
         overall = everything.argmax(axis=1)
@@ -242,12 +244,6 @@ class LanguageDetector:
             langs[i], how[i] = model.classes[best[k]], DETECTED
             if not allowed[overall[k]] and clear[k] and letters[k] >= _CLEAR_LETTERS:
                 how[i] = FORCED
-
-
-def _softmax(scores: np.ndarray) -> np.ndarray:
-    top = scores.max(axis=1, keepdims=True)
-    e = np.exp(scores - top)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def detect_language(text: str, languages: Sequence[str] = LANGUAGES, default: str = "en") -> str:

@@ -6,6 +6,8 @@ sentence and the comment by the rules in :mod:`cxtext.aggregate`.
 """
 from __future__ import annotations
 
+import copy
+import inspect
 import json
 import math
 import warnings
@@ -168,9 +170,13 @@ class Analyzer:
             sentiment, against the clauses' aggregate (see
             :func:`cxtext.aggregate.comment_prediction`); 0 = the clauses alone.
 
+    The parameters stay attributes of the same names (:meth:`get_params`, :meth:`set_params`);
+    one changed after the analyzer was prepared (``analyzer.backend = "lexicon"``) takes effect at
+    the next use, which prepares it anew.
+
     Example:
-        >>> analyzer = Analyzer(languages=["es", "pt"])  # doctest: +SKIP
-        >>> analyzer("La entrega llegó tarde pero el vendedor fue muy amable")  # doctest: +SKIP
+        >>> analyzer = Analyzer(languages=["es", "pt"])
+        >>> analyzer("La entrega llegó tarde pero el vendedor fue muy amable")  # doctest: +ELLIPSIS
         CommentResult(language='es', sentiment='positive', ...)
     """
 
@@ -210,9 +216,30 @@ class Analyzer:
         self.verdict_weight = verdict_weight
 
     # -- set-up -----------------------------------------------------------------------
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor parameters and their current values (as in scikit-learn)."""
+        return {name: getattr(self, name) for name in _PARAMETERS}
+
+    def set_params(self, **params: Any) -> Analyzer:
+        """Change parameters (``set_params(backend="lexicon")``); the next use prepares anew.
+
+        Raises:
+            ConfigError: a name is not a parameter of :class:`Analyzer`.
+        """
+        unknown = [name for name in params if name not in _PARAMETERS]
+        if unknown:
+            raise ConfigError(f"Analyzer has no parameter(s) {format_choices(unknown)}; "
+                              f"use one of {format_choices(_PARAMETERS)}")
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
     def prepare(self) -> Analyzer:
-        """Validate options and load the backend and topic detectors (done on first use)."""
-        if getattr(self, "backend_", None) is not None:
+        """Validate options and load the backend and topic detectors (done on first use, and
+        again at the first use after a parameter changed)."""
+        params = self.get_params()
+        prepared = getattr(self, "backend_", None) is not None
+        if prepared and _same_params(self._prepared_with, params):
             return self
         if not 0.0 <= float(self.verdict_weight) <= 1.0:
             raise ConfigError(f"verdict_weight={self.verdict_weight!r} must be between 0 and 1 "
@@ -246,9 +273,12 @@ class Analyzer:
         self.topic_detectors_: list[TopicDetector] = list(detectors)
         self.cache_: OrderedDict[tuple[str, str], _Cached] = OrderedDict()
         self.verdicts_: OrderedDict[tuple[str, str], Prediction] = OrderedDict()
-        self.stats_ = TagStats()
+        if not prepared:  # prepared anew: the counts of the run so far stand
+            self.stats_ = TagStats()
         self.topic_rule_ = self._topic_rule(backend, self.topic_detectors_[0])
         self.backend_ = backend
+        # containers are copied, so changing one in place (backend_options["x"] = ...) counts too
+        self._prepared_with = {k: copy.copy(v) if isinstance(v, (list, dict, set)) else v for k, v in params.items()}
         return self
 
     def _topic_rule(self, backend: Backend, main: TopicDetector) -> dict[str, tuple[float, float]]:
@@ -587,6 +617,21 @@ class Analyzer:
             yield self.tag_chunk(chunk, text)
 
 
+_PARAMETERS = tuple(inspect.signature(Analyzer.__init__).parameters)[1:]
+
+
+def _same_params(before: dict[str, Any], now: dict[str, Any]) -> bool:
+    """Whether the parameters an analyzer was prepared with are still its parameters."""
+    for name, value in now.items():
+        old = before.get(name)
+        try:
+            if not (old is value or bool(old == value)):
+                return False
+        except (TypeError, ValueError):  # e.g. arrays, whose == has no single truth value
+            return False
+    return True
+
+
 def _whole_key(text: str, lang: str, clauses: Sequence[Span]) -> tuple[str, str] | None:
     """Cache key of a comment's whole text (first to last clause), or ``None`` for one clause."""
     if len(clauses) < 2:
@@ -773,8 +818,10 @@ def tag(frame: pd.DataFrame, text: str | None = None, *, progress: bool = False,
     """Tag a DataFrame of comments; returns a new DataFrame (see :class:`Analyzer`).
 
     Example:
-        >>> import pandas as pd, cxtext  # doctest: +SKIP
-        >>> df = pd.DataFrame({"comment": ["Great product, awful delivery"]})  # doctest: +SKIP
-        >>> cxtext.tag(df, text="comment")[["sentiment", "topics"]]  # doctest: +SKIP
+        >>> import pandas as pd, cxtext
+        >>> df = pd.DataFrame({"comment": ["Great product, awful delivery"]})
+        >>> cxtext.tag(df, text="comment")[["sentiment", "topics"]]
+          sentiment              topics
+        0  negative  [product, process]
     """
     return Analyzer(**options).tag(frame, text=text, progress=progress)

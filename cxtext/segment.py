@@ -8,23 +8,29 @@ sides of "but" usually carry different verdicts.
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from .schema import LANGUAGES
 
 __all__ = ["Span", "sentences", "clauses", "split_comments", "CONTRAST_MARKERS"]
 
-#: Words that open a contrasting clause, per language (lower case).
-CONTRAST_MARKERS: dict[str, tuple[str, ...]] = {
-    "en": ("but", "however", "although", "though", "yet", "whereas", "except"),
-    "es": ("pero", "aunque", "sin embargo", "no obstante", "sino", "excepto", "salvo"),
-    "it": ("ma", "però", "tuttavia", "anche se", "sebbene", "invece", "eccetto", "tranne"),
-    "pt": ("mas", "porém", "contudo", "entretanto", "embora", "no entanto", "exceto", "todavia"),
-}
+
+def _contrast_markers() -> dict[str, tuple[str, ...]]:
+    rules = resources.files("cxtext") / "data" / "lexicons" / "rules.json"
+    contrast = json.loads(rules.read_text(encoding="utf-8"))["contrast"]
+    return {lang: tuple(words) for lang, words in contrast.items()}
+
+
+#: Words that open a contrasting clause, per language: the ``contrast`` lists of the lexicon's
+#: ``data/lexicons/rules.json`` (lower case, without accents; matched ignoring case and accents,
+#: so ``porem`` finds "porém" and "porem").
+CONTRAST_MARKERS: dict[str, tuple[str, ...]] = _contrast_markers()
 _MIN_CLAUSE_WORDS = 2
 #: spaCy's vocabulary grows with every new word; a fresh pipeline past this size keeps memory flat
 _MAX_VOCAB = 300_000
@@ -63,8 +69,26 @@ def _nlp(lang: str):  # noqa: ANN202 - spaCy Language, imported lazily
 def _contrast_pattern(lang: str) -> re.Pattern[str]:
     markers = CONTRAST_MARKERS.get(lang, CONTRAST_MARKERS["en"])
     # a marker after a comma or space, not at the very start, as a whole word
-    alternatives = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+    alternatives = "|".join(_any_accents(m) for m in sorted(markers, key=len, reverse=True))
     return re.compile(rf"(?<=[\s,;:])(?:{alternatives})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _accented() -> dict[str, str]:
+    """Base letter -> the letter and its accented lower-case forms of Latin-1 ("e" -> "eèéêë")."""
+    forms: dict[str, str] = {}
+    for code in range(0xC0, 0x100):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0].lower()
+        if base.isascii() and base.isalpha() and char.lower() == char:
+            forms[base] = forms.get(base, base) + char
+    return forms
+
+
+def _any_accents(word: str) -> str:
+    """A pattern of ``word`` (written without accents) that also matches it with accents."""
+    forms = _accented()
+    return "".join(f"[{forms[c]}]" if c in forms else re.escape(c) for c in word)
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import site
+import subprocess
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -16,6 +21,8 @@ from cxtext.backends import register_backend
 from cxtext.backends.base import Backend, Prediction, check_inputs
 from cxtext.schema import EMOTIONS
 from cxtext.topics.base import TopicDetector, TopicMatch
+
+_ROOT = Path(__file__).resolve().parents[1]
 
 # CI runs the same examples every time (the brief: deterministic); locally hypothesis explores.
 settings.register_profile("ci", derandomize=True, deadline=None)
@@ -115,13 +122,33 @@ def fake_models(monkeypatch):
     return {"backend": "keywords"}
 
 
-#: notebooks whose run is a slow test (the default run stays fast; .ci/run runs them)
-SLOW_NOTEBOOKS = ("focus_groups.ipynb",)
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A wheel of the checkout installed into a fresh venv (dependencies from this environment):
+    the one wheel build of the suite, shared by every install test.
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """Mark the run of the slow notebooks ``slow`` before ``-m 'not slow'`` deselects."""
-    for item in items:
-        if item.originalname == "test_notebook_runs" and any(name in item.nodeid for name in SLOW_NOTEBOOKS):
-            item.add_marker(pytest.mark.slow)
+    Returns ``(python, cxtext_script)`` of that venv."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "src"  # build from a copy: leave no build/ folder in the checkout
+    shutil.copytree(_ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", "build", "dist", "*.egg-info", "__pycache__", "notebooks", "tests", ".pytest_cache",
+        ".venv*"))
+    wheel_dir = tmp / "dist"
+    # build isolation, as ``pip install .`` does: a fresh venv's own setuptools may be too old
+    # to build wheels (setuptools 65 without ``wheel``), the build requirements are fetched
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+                    "-w", str(wheel_dir), str(source)], check=True)
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    wheel = next(wheel_dir.glob("cxtext-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
+                    str(wheel)], check=True)
+    # Only now (pip must not see this environment's cxtext, or it would uninstall it) the
+    # dependencies come from this environment: its site-packages go after the venv's own
+    # (paths listed in a .pth file are not scanned for .pth files, so an editable install of
+    # the checkout here does not leak in).
+    venv_site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    Path(venv_site, "_test_dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    return python, venv / "bin" / "cxtext"

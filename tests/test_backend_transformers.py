@@ -234,6 +234,7 @@ def _close(a: float, b: float, tol: float = 1e-4) -> bool:
         ),
     ],
 )
+@pytest.mark.slow  # builds tiny transformer models
 def test_builtin_conventions_map_probabilities(models, emotion_dir, labels, probs, expected_proba, expected_score):
     backend = TransformersBackend(sentiment_model=models(labels, probs=probs), emotion_model=emotion_dir)
     for prediction in backend.analyze(TEXTS[:3], LANGS[:3]):
@@ -244,6 +245,7 @@ def test_builtin_conventions_map_probabilities(models, emotion_dir, labels, prob
         assert prediction.sentiment == max(expected_proba, key=expected_proba.get)
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_binary_model_label_comes_from_the_score(models, emotion_dir):
     for probs in ([0.52, 0.48], [0.9, 0.1]):
         backend = TransformersBackend(
@@ -255,6 +257,7 @@ def test_binary_model_label_comes_from_the_score(models, emotion_dir):
         assert prediction.sentiment_proba["neutral"] == 0.0
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_generic_labels_with_declared_order(models, emotion_dir, tmp_path):
     path = models(["LABEL_0", "LABEL_1", "LABEL_2"], probs=[0.7, 0.2, 0.1])
     with pytest.raises(ModelError, match="LABEL_0.*--label-map"):
@@ -267,6 +270,7 @@ def test_generic_labels_with_declared_order(models, emotion_dir, tmp_path):
     assert _close(prediction.score, 0.7 - 0.1)
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_single_label_emotions_sum_dyads_and_thresholds(models):
     sentiment = models(["NEG", "NEU", "POS"], probs=[0.2, 0.3, 0.5])
     emotion = models(["joy", "love", "others"], probs=[0.3, 0.45, 0.25])
@@ -280,6 +284,7 @@ def test_single_label_emotions_sum_dyads_and_thresholds(models):
     assert lowered.emotions == ("joy", "trust")
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_multi_label_emotions_use_sigmoid(models):
     sentiment = models(["NEG", "NEU", "POS"], probs=[0.2, 0.3, 0.5])
     emotion = models(
@@ -293,6 +298,7 @@ def test_multi_label_emotions_use_sigmoid(models):
     assert prediction.emotions == ("anger",)
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_unmappable_emotion_model_fails_clearly(models):
     sentiment = models(["NEG", "NEU", "POS"], probs=[0.2, 0.3, 0.5])
     emotion = models(["joy", "banana"], probs=[0.5, 0.5])
@@ -300,6 +306,7 @@ def test_unmappable_emotion_model_fails_clearly(models):
         TransformersBackend(sentiment_model=sentiment, emotion_model=emotion).analyze(["a"], ["en"])
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_batched_sorted_results_match_unbatched_reference_in_order(models, emotion_dir):
     path = models(["NEG", "NEU", "POS"], seed=3)
     backend = TransformersBackend(sentiment_model=path, emotion_model=emotion_dir, batch_size=3)
@@ -315,6 +322,7 @@ def test_batched_sorted_results_match_unbatched_reference_in_order(models, emoti
     assert [p.score for p in reversed_] == pytest.approx([p.score for p in predictions][::-1], abs=1e-5)
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_long_text_is_split_at_sentences_and_averaged(models, emotion_dir):
     path = models(["NEG", "NEU", "POS"], max_position_embeddings=32, seed=5)
     backend = TransformersBackend(sentiment_model=path, emotion_model=emotion_dir)
@@ -335,6 +343,7 @@ def test_long_text_is_split_at_sentences_and_averaged(models, emotion_dir):
         assert _close(prediction.sentiment_proba[label], expected)
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_long_sentence_without_punctuation_uses_token_windows(models, emotion_dir):
     path = models(["NEG", "NEU", "POS"], max_position_embeddings=32, seed=5)
     tokenizer = AutoTokenizer.from_pretrained(path)
@@ -349,6 +358,7 @@ def test_long_sentence_without_punctuation_uses_token_windows(models, emotion_di
         assert _close(prediction.sentiment_proba[label], window[j])
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_device_auto_resolves_to_cpu_here(models, emotion_dir, monkeypatch):
     backend = TransformersBackend(sentiment_model=models(["NEG", "NEU", "POS"]), emotion_model=emotion_dir)
     backend.analyze(["a"], ["en"])
@@ -383,6 +393,7 @@ def test_hub_id_offline_explains_how_to_get_the_model(monkeypatch):
     assert "hf download" in message and "--sentiment-model DIR" in message
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_emotions_fall_back_to_the_fast_backend(models, monkeypatch):
     import cxtext.backends as backends
 
@@ -405,6 +416,7 @@ def test_emotions_fall_back_to_the_fast_backend(models, monkeypatch):
     assert backend.describe()["emotion_model"] == "fast backend"
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_emotions_from_the_real_fast_backend(models):
     if importlib.util.find_spec("cxtext.backends.fast") is None:
         pytest.skip("the fast backend (cxtext/backends/fast.py) is not available yet")
@@ -420,6 +432,7 @@ def test_emotions_from_the_real_fast_backend(models):
     assert all(p.sentiment == "positive" for p in predictions)
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_languages_must_match_texts(models, emotion_dir):
     backend = TransformersBackend(sentiment_model=models(["NEG", "NEU", "POS"]), emotion_model=emotion_dir)
     assert backend.analyze([], []) == []
@@ -427,6 +440,7 @@ def test_languages_must_match_texts(models, emotion_dir):
         backend.analyze(["a", "b"], ["en"])
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_describe_names_models_and_versions(models, emotion_dir):
     path = models(["NEG", "NEU", "POS"])
     info = get_backend("transformers", sentiment_model=path, emotion_model=emotion_dir).describe()
@@ -443,6 +457,7 @@ needs_pipeline = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow  # builds tiny transformer models
 @needs_pipeline
 @pytest.mark.parametrize("probs, expected", [([0.05, 0.05, 0.9], "positive"), ([0.9, 0.05, 0.05], "negative")])
 def test_cli_tag_with_transformers_backend(models, tmp_path, probs, expected):

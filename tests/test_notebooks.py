@@ -46,6 +46,7 @@ def _problems(notebook) -> list[str]:  # noqa: ANN001
     return found
 
 
+@pytest.mark.slow  # the default run stays fast; .ci/run runs the notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_runs(path, tmp_path):
     pytest.importorskip("nbformat")

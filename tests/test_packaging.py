@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import os
-import shutil
-import site
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -24,37 +21,6 @@ def test_every_subpackage_is_listed_in_pyproject():
     }
     assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
     assert "cxtext.models" in listed
-
-
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A wheel of the checkout installed into a fresh venv (dependencies from this environment).
-
-    Returns ``(python, cxtext_script)`` of that venv."""
-    tmp = tmp_path_factory.mktemp("wheel")
-    source = tmp / "src"  # build from a copy: leave no build/ folder in the checkout
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", "build", "dist", "*.egg-info", "__pycache__", "notebooks", "tests", ".pytest_cache",
-        ".venv*"))
-    wheel_dir = tmp / "dist"
-    # build isolation, as ``pip install .`` does: a fresh venv's own setuptools may be too old
-    # to build wheels (setuptools 65 without ``wheel``), the build requirements are fetched
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                    "-w", str(wheel_dir), str(source)], check=True)
-    venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    wheel = next(wheel_dir.glob("cxtext-*.whl"))
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
-                    str(wheel)], check=True)
-    # Only now (pip must not see this environment's cxtext, or it would uninstall it) the
-    # dependencies come from this environment: its site-packages go after the venv's own
-    # (paths listed in a .pth file are not scanned for .pth files, so an editable install of
-    # the checkout here does not leak in).
-    venv_site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-    Path(venv_site, "_test_dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    return python, venv / "bin" / "cxtext"
 
 
 def _env() -> dict[str, str]:

@@ -78,6 +78,34 @@ def test_analyzer_topic_polar_min_option(fake_models):
     with pytest.raises(ConfigError, match="topic_polar_min"):
         cxtext.Analyzer(topic_polar_min=1.5).prepare()
 
+def test_a_parameter_changed_after_prepare_takes_effect(fake_models):
+    analyzer = cxtext.Analyzer(**fake_models).prepare()
+    first = analyzer.backend_
+    analyzer.analyze(["Great product."])
+    assert analyzer.prepare().backend_ is first  # nothing changed: nothing reloaded
+    analyzer.backend = "lexicon"
+    assert analyzer("The staff were lovely").sentiment == "positive"
+    assert analyzer.describe()["backend"] == "lexicon" and not hasattr(analyzer.backend_, "calls")
+    assert analyzer.set_params(backend="keywords", verdict_weight=0.0) is analyzer
+    assert analyzer.get_params()["verdict_weight"] == 0.0
+    analyzer.analyze(["Great product."])
+    assert analyzer.backend_ is not first and analyzer.backend_.calls == [["Great product."]]  # cache emptied
+    analyzer.set_params(languages=["es"])
+    assert list(analyzer.prepare().detector_.languages) == ["es"] and analyzer.default_lang_ == "es"
+    with pytest.raises(ConfigError, match="no parameter.*'backends'"):
+        analyzer.set_params(backends="lexicon")
+    analyzer.verdict_weight = 2.0
+    with pytest.raises(ConfigError, match="verdict_weight"):
+        analyzer("Great product.")
+
+
+def test_a_parameter_changed_in_place_takes_effect(fake_models):
+    analyzer = cxtext.Analyzer(languages=["en", "es"], **fake_models).prepare()
+    assert analyzer.default_lang_ == "en"
+    analyzer.languages.remove("en")
+    assert analyzer.prepare().default_lang_ == "es"
+
+
 def test_great_product_awful_delivery(fake_models):
     analyzer = cxtext.Analyzer(verdict_weight=0, **fake_models)  # the clauses' aggregate alone
     result = analyzer("The product is great but the delivery was a nightmare")

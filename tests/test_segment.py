@@ -26,6 +26,30 @@ def test_contrast_splits_clauses(lang, text, expected):
     assert [c.text for c in clauses(sentence, lang)] == expected
 
 
+def test_one_contrast_list_the_lexicons():
+    import json
+    from importlib import resources
+
+    from cxtext.segment import CONTRAST_MARKERS
+
+    rules = json.loads((resources.files("cxtext") / "data" / "lexicons" / "rules.json").read_text(encoding="utf-8"))
+    assert CONTRAST_MARKERS == {lang: tuple(words) for lang, words in rules["contrast"].items()}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [  # the list is written without accents; the text may have them or not, in any case
+        ("pt", "O produto é ótimo porem a entrega atrasou", ["O produto é ótimo", "porem a entrega atrasou"]),
+        ("pt", "O produto é ótimo PORÉM a entrega atrasou", ["O produto é ótimo", "PORÉM a entrega atrasou"]),
+        ("it", "Il prodotto è ottimo, pero la consegna è lenta", ["Il prodotto è ottimo", "pero la consegna è lenta"]),
+        ("it", "Il prodotto è ottimo, però la consegna è lenta", ["Il prodotto è ottimo", "però la consegna è lenta"]),
+    ],
+)
+def test_contrast_words_match_with_or_without_accents(lang, text, expected):
+    (sentence,) = sentences(text, lang)
+    assert [c.text for c in clauses(sentence, lang)] == expected
+
+
 def test_marker_at_start_or_with_one_word_does_not_split():
     assert [c.text for c in clauses(Span("But why?", 0, 8), "en")] == ["But why?"]
     assert [c.text for c in clauses(Span("Good but", 0, 8), "en")] == ["Good but"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cxtext.errors import ConfigError, InputError, ModelError, OutputExistsError
+from cxtext.errors import ConfigError, CxtextDeprecationWarning, InputError, ModelError, ModelWarning, OutputExistsError
 from cxtext.topics import TopicMatch, TopicModel, TopicModelDetector
 from cxtext.topics.model import parse_labels
 
@@ -31,13 +31,13 @@ def model() -> TopicModel:
 def test_params_stored_untouched() -> None:
     m = TopicModel(C=2.0, char_ngrams=None)
     assert m.get_params()["C"] == 2.0 and m.get_params()["char_ngrams"] is None
-    assert not hasattr(m, "labels_")
+    assert not hasattr(m, "classes_") and not hasattr(m, "labels_")
 
 
 def test_fit_learns_labels_and_thresholds(model: TopicModel) -> None:
-    assert model.labels_ == ("price", "product", "people")  # CX order
+    assert model.classes_ == ("price", "product", "people")  # CX order
     assert model.thresholds_.shape == (3,) and np.all((model.thresholds_ > 0) & (model.thresholds_ < 1))
-    assert set(model.validation_metrics_) == set(model.labels_)
+    assert set(model.validation_metrics_) == set(model.classes_)
     assert model.support_ == {"price": 20, "product": 20, "people": 20}
     proba = model.predict_proba(["rude staff", "tasty pizza"])
     assert proba.shape == (2, 3) and np.all((proba >= 0) & (proba <= 1))
@@ -47,7 +47,7 @@ def test_fit_learns_labels_and_thresholds(model: TopicModel) -> None:
 
 def test_single_validation_split(model: TopicModel) -> None:
     split = TopicModel(n_features=2**12, cv=0, validation_size=0.25, random_state=1).fit(TEXTS * 4, LABELS * 4)
-    assert split.labels_ == model.labels_
+    assert split.classes_ == model.classes_
     assert sum(m["support"] for m in split.validation_metrics_.values()) < sum(
         m["support"] for m in model.validation_metrics_.values())  # cv validates every row once
     with pytest.raises(ConfigError, match="cv=1"):
@@ -60,7 +60,7 @@ def test_save_load_round_trip(model: TopicModel, tmp_path: Path) -> None:
     with np.load(folder / "weights.npz", allow_pickle=False) as npz:  # data, not pickles
         assert set(npz.files) == {"data", "indices", "indptr", "shape", "intercept"}
     config = json.loads((folder / "model.json").read_text(encoding="utf-8"))
-    assert config["format"] == "cxtext-topic-model" and config["labels"] == list(model.labels_)
+    assert config["format"] == "cxtext-topic-model" and config["labels"] == list(model.classes_)
     loaded = TopicModel.load(folder)
     texts = ["staff rude, food cold", "expensive", "", "something else entirely"]
     np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts), rtol=1e-5)
@@ -108,12 +108,12 @@ def test_label_present_everywhere_or_nowhere_in_training() -> None:
 
 def test_detector_evidence_is_the_whole_text(model: TopicModel) -> None:
     det = model.detector()
-    assert isinstance(det, TopicModelDetector) and det.column == "topics" and det.topics == model.labels_
+    assert isinstance(det, TopicModelDetector) and det.column == "topics" and det.topics == model.classes_
     text = "The staff were so rude"
     result = det.detect([text, " "], ["en", "en"])
     assert result[1] == []
     assert result[0] and all(m == TopicMatch(m.topic, 0, len(text), text) for m in result[0])
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="languages"):
         det.detect(["a"], [])
 
 
@@ -124,7 +124,7 @@ def test_codebook_features_carry_the_codebook_vocabulary_to_unseen_words() -> No
     hybrid = TopicModel(n_features=2**12, random_state=1).fit(TEXTS * 4, LABELS * 4, langs)
     assert hybrid.get_params()["codebook_features"] == "default"
     unseen = ["a hefty surcharge", "the tariff"]  # price terms of the codebook, never in TEXTS
-    price = hybrid.labels_.index("price")
+    price = hybrid.classes_.index("price")
     assert np.all(hybrid.predict_proba(unseen, ["en", "en"])[:, price] > plain.predict_proba(unseen, ["en", "en"])[:, price])
     assert all("price" in labels for labels in hybrid.predict(unseen, ["en", "en"]))
     # one 0/1 column per codebook topic after the two hashed blocks
@@ -153,7 +153,7 @@ def test_format_1_folders_load_and_a_changed_codebook_warns(tmp_path: Path) -> N
     assert config["features"]["codebook"]["name"] == "default" and len(config["features"]["codebook"]["sha256"]) == 64
     config["features"]["codebook"]["sha256"] = "0" * 64
     (folder / "model.json").write_text(json.dumps(config), encoding="utf-8")
-    with pytest.warns(UserWarning, match="another version of the 'default' codebook"):
+    with pytest.warns(ModelWarning, match="another version of the 'default' codebook"):
         TopicModel.load(folder)
 
 def test_parse_labels() -> None:
@@ -161,3 +161,58 @@ def test_parse_labels() -> None:
     assert parse_labels(["a", " b "]) == ["a", "b"]
     assert parse_labels(float("nan")) == [] and parse_labels(None) == []
     assert parse_labels("a|b", separator="|") == ["a", "b"]
+
+
+# -- a scikit-learn estimator: clone, set_params, grid search, pipelines ---------------------
+def _lower(texts: list[str]) -> list[str]:
+    return [t.lower() for t in texts]
+
+
+def test_clone_and_set_params(model: TopicModel) -> None:
+    from sklearn.base import clone, is_classifier
+
+    copy = clone(model)
+    assert copy.get_params() == model.get_params() and not hasattr(copy, "classes_")
+    assert is_classifier(model)
+    assert copy.set_params(C=1.0, char_ngrams=None) is copy
+    assert copy.C == 1.0 and copy.char_ngrams is None and model.C == 4.0
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        copy.set_params(c=1.0)
+    assert copy.fit(TEXTS * 2, LABELS * 2).classes_ == model.classes_
+
+
+def test_labels_is_a_deprecated_alias_of_classes(model: TopicModel) -> None:
+    with pytest.warns(CxtextDeprecationWarning, match="classes_"):
+        assert model.labels_ == model.classes_
+
+
+def test_score_is_subset_accuracy(model: TopicModel) -> None:
+    predicted = model.predict(TEXTS)
+    expected = np.mean([set(p) == set(parse_labels(y)) for p, y in zip(predicted, LABELS)])
+    assert model.score(TEXTS, LABELS) == pytest.approx(expected)
+    assert model.score(TEXTS[:2], [predicted[0], predicted[1]]) == 1.0
+
+
+@pytest.mark.parametrize("as_lists", [False, True])
+def test_grid_search(as_lists: bool) -> None:
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    labels = [parse_labels(v) for v in LABELS * 4] if as_lists else LABELS * 4
+    cv = KFold(3, shuffle=True, random_state=0) if as_lists else 3  # lists of labels are no classes
+    search = GridSearchCV(TopicModel(n_features=2**10, codebook_features=None, cv=0, validation_size=0.25),
+                          {"C": [0.5, 4.0]}, cv=cv).fit(TEXTS * 4, labels)
+    assert search.best_params_["C"] in (0.5, 4.0) and 0.0 <= search.best_score_ <= 1.0
+    assert search.best_estimator_.classes_ == ("price", "product", "people")
+    assert "people" in search.predict(["the staff were rude"])[0]
+
+
+def test_pipeline() -> None:
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    pipe = Pipeline([("lower", FunctionTransformer(_lower)),
+                     ("topics", TopicModel(n_features=2**10, codebook_features=None, random_state=1))])
+    pipe.fit([t.upper() for t in TEXTS * 4], LABELS * 4)
+    assert pipe.named_steps["topics"].classes_ == ("price", "product", "people")
+    assert "people" in pipe.predict(["THE STAFF WERE RUDE"])[0]
+    assert pipe.set_params(topics__C=1.0).get_params()["topics__C"] == 1.0

@@ -115,6 +115,7 @@ def _reference(path: str, detector: ZeroShotTopicDetector, text: str, lang: str)
     return out
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_entailment_matches_unbatched_reference(nli):
     detector = ZeroShotTopicDetector(FakeCodebook(), model=nli["random"], batch_size=5)
     got = detector.entailment(TEXTS, LANGS)
@@ -124,6 +125,7 @@ def test_entailment_matches_unbatched_reference(nli):
     assert len({round(p, 4) for p in flat}) > 3  # pairs differ, so a mix-up would be caught
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_threshold_decides_and_evidence_is_the_whole_text(nli):
     probe = ZeroShotTopicDetector(FakeCodebook(), model=nli["random"])
     rows = probe.entailment(TEXTS, LANGS)
@@ -136,6 +138,7 @@ def test_threshold_decides_and_evidence_is_the_whole_text(nli):
         assert all(m == TopicMatch(m.topic, 0, len(text), text) for m in found)
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_fixed_models_give_all_or_no_topics(nli):
     assert ZeroShotTopicDetector(FakeCodebook(), model=nli["entails"]).detect(["ok"], ["pt"]) == [
         [TopicMatch(t, 0, 2, "ok") for t in FakeCodebook.topics]
@@ -167,6 +170,7 @@ def _windowed_reference(path: str, premise: str, hypothesis: str) -> float:
     return best
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_long_premise_is_windowed_not_truncated(nli):
     detector = ZeroShotTopicDetector(FakeCodebook(), model=nli["short"])
     long_text = " ".join(["The delivery was late and the staff were rude.", "Great product, fair price."] * 10)
@@ -175,6 +179,7 @@ def test_long_premise_is_windowed_not_truncated(nli):
     assert rows[0] == pytest.approx(expected, abs=1e-4)
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_non_nli_model_is_rejected(nli):
     with pytest.raises(ModelError, match="not an NLI model.*entailment"):
         ZeroShotTopicDetector(FakeCodebook(), model=nli["sentiment"]).detect(["x"], ["en"])
@@ -186,6 +191,7 @@ def test_hub_id_offline_is_a_clear_error():
         detector.detect(["x"], ["en"])
 
 
+@pytest.mark.slow  # builds tiny transformer models
 def test_with_the_default_codebook(nli):
     from cxtext.topics import load_codebook
 
@@ -210,6 +216,7 @@ needs_pipeline = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow  # builds tiny transformer models
 @needs_pipeline
 @pytest.mark.parametrize("which", ["entails", "contradicts"])
 def test_cli_tag_zero_shot(nli, tmp_path, which):

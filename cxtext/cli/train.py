@@ -67,11 +67,11 @@ def topics(path: str, text_column: str, labels_column: str, output: str, separat
     model.save(output, force=force)
     if not quiet:
         how = f"{cv}-fold cross-validation" if cv else f"a {validation_size:.0%} validation split"
-        click.echo(f"trained on {model.n_train_} comments, {len(model.labels_)} codes; thresholds and "
+        click.echo(f"trained on {model.n_train_} comments, {len(model.classes_)} codes; thresholds and "
                    f"figures below from {how}:", err=True)
     click.echo("| code | threshold | precision | recall | F1 | support (validated) | rows (all) |")
     click.echo("|---|---|---|---|---|---|---|")
-    for label in model.labels_:
+    for label in model.classes_:
         m = model.validation_metrics_[label]
         click.echo(f"| {label} | {m['threshold']:.3f} | {m['precision']:.3f} | {m['recall']:.3f} | "
                    f"{m['f1']:.3f} | {m['support']} | {model.support_[label]} |")

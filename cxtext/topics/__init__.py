@@ -9,6 +9,9 @@ Example:
 """
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from ..errors import CodebookError
 from .base import TopicDetector, TopicMatch
 from .codebook import (
@@ -20,7 +23,6 @@ from .codebook import (
     validate_codebook,
 )
 from .matcher import CodebookDetector
-from .model import TopicModel, TopicModelDetector
 from .resolve import COMBINE_MODES, UnionDetector, resolve_detectors
 
 __all__ = [
@@ -40,3 +42,13 @@ __all__ = [
     "resolve_detectors",
     "validate_codebook",
 ]
+
+#: loaded on first use: the topic model is a scikit-learn estimator, and importing scikit-learn
+#: would add most of a second to every ``import cxtext.pipeline``
+_LAZY = {"TopicModel": ".model", "TopicModelDetector": ".model"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

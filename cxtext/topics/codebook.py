@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ..errors import CodebookError, format_choices
+from ..errors import CodebookError, UnknownTopicError, format_choices
 from ..schema import LANGUAGES
 
 if TYPE_CHECKING:
@@ -141,7 +141,8 @@ class Codebook:
         for spec in self.specs:
             if spec.path == topic:
                 return spec
-        raise KeyError(topic)
+        raise UnknownTopicError(f"codebook {self.name!r} has no topic {topic!r}; "
+                                f"its topics are {format_choices(self.topics)}")
 
     @cached_property
     def _detector(self) -> CodebookDetector:

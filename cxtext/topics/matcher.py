@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..errors import InputError
 from ..schema import LANGUAGES
 from ._regex import TimedPattern, compile_patterns
 from ._text import inflections, tokens
@@ -170,7 +171,7 @@ class CodebookDetector(TopicDetector):
     def detect(self, texts: Sequence[str], langs: Sequence[str]) -> list[list[TopicMatch]]:
         """Matches per text, sorted by position; ``text[m.start:m.end] == m.text``."""
         if len(texts) != len(langs):
-            raise ValueError(f"got {len(texts)} texts but {len(langs)} languages; pass one language per text")
+            raise InputError(f"got {len(texts)} texts but {len(langs)} languages; pass one language per text")
         return [self._detect_one(text, lang) for text, lang in zip(texts, langs)]
 
     def _detect_one(self, text: str, lang: str) -> list[TopicMatch]:

@@ -22,11 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ..errors import (
     ConfigError,
+    CxtextDeprecationWarning,
     InputError,
     ModelError,
+    ModelWarning,
     OutputExistsError,
     format_choices,
 )
@@ -65,8 +69,15 @@ def _label_order(labels: Iterable[str]) -> list[str]:
     return sorted(set(labels), key=lambda t: (CX_TOPICS.index(t) if t in CX_TOPICS else len(CX_TOPICS), t))
 
 
-class TopicModel:
+class TopicModel(ClassifierMixin, BaseEstimator):
     """Multi-label topic classifier with a decision threshold per label.
+
+    A scikit-learn estimator: ``__init__`` only stores the parameters, learned state ends in
+    ``_`` (``classes_``, ``thresholds_``...), so ``sklearn.base.clone``, ``set_params``,
+    ``GridSearchCV`` and ``Pipeline`` work. ``X`` is a sequence of texts, ``y`` per text a list
+    of labels or a ``;``-joined string. scikit-learn's default cross-validation of a classifier
+    reads ``y`` as classes, so with lists of labels give ``GridSearchCV`` a ``cv=KFold(...)``;
+    ``;``-joined strings work as they are.
 
     Thresholds are chosen on held-out validation rows (best F1 per label): with ``cv >= 2``
     the out-of-fold probabilities of ``cv`` folds (every row is validated once, steadier on
@@ -86,6 +97,10 @@ class TopicModel:
         cv: number of cross-validation folds used to choose the thresholds; 0 = one split.
         refit: refit on all rows after choosing thresholds.
         random_state: seed of the validation split.
+
+    Attributes:
+        classes_: the labels, in CX order then alphabetical (columns of :meth:`predict_proba`).
+        thresholds_: decision threshold of each label.
 
     Example:
         >>> model = TopicModel(validation_size=0.5).fit(
@@ -118,20 +133,6 @@ class TopicModel:
         self.random_state = random_state
 
     # ------------------------------------------------------------------ parameters
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters (scikit-learn convention)."""
-        return {
-            "n_features": self.n_features,
-            "word_ngrams": tuple(self.word_ngrams),
-            "char_ngrams": tuple(self.char_ngrams) if self.char_ngrams else None,
-            "codebook_features": self.codebook_features,
-            "C": self.C,
-            "validation_size": self.validation_size,
-            "cv": self.cv,
-            "refit": self.refit,
-            "random_state": self.random_state,
-        }
-
     def _check_params(self) -> None:
         if not (isinstance(self.n_features, int) and 2**8 <= self.n_features <= 2**24):
             raise ConfigError(f"n_features={self.n_features!r} is not allowed; use an int between 2**8 and 2**24")
@@ -231,13 +232,13 @@ class TopicModel:
             for fold in range(self.cv):
                 held = folds == fold
                 coef, intercept = self._fit_weights(X[~held], y[~held])
-                val_proba[held] = _sigmoid((X[held] @ coef.T).toarray() + intercept)
+                val_proba[held] = _probability((X[held] @ coef.T).toarray() + intercept)
             coef = None
         else:
             n_val = max(1, int(round(len(texts) * float(self.validation_size))))
             val, train = order[:n_val], order[n_val:]
             coef, intercept = self._fit_weights(X[train], y[train])
-            val_proba = _sigmoid((X[val] @ coef.T).toarray() + intercept)
+            val_proba = _probability((X[val] @ coef.T).toarray() + intercept)
         thresholds = []
         metrics = {}
         for j, name in enumerate(names):
@@ -246,7 +247,7 @@ class TopicModel:
             metrics[name] = stats
         if self.refit or coef is None:
             coef, intercept = self._fit_weights(X, y)
-        self.labels_ = tuple(names)
+        self.classes_ = tuple(names)
         self.coef_ = coef
         self.intercept_ = intercept
         self.thresholds_ = np.array(thresholds, dtype=np.float64)
@@ -280,23 +281,55 @@ class TopicModel:
         return sp.vstack(coefs, format="csr"), np.array(intercepts, dtype=np.float64)
 
     # ------------------------------------------------------------------ inference
+    @property
+    def labels_(self) -> tuple[str, ...]:
+        """Deprecated name of :attr:`classes_`."""
+        if not hasattr(self, "classes_"):
+            raise AttributeError("this TopicModel is not fitted yet, so it has no labels_ (now classes_)")
+        warnings.warn("TopicModel.labels_ is deprecated and will be removed; use classes_ (the same labels)",
+                      CxtextDeprecationWarning, stacklevel=2)
+        return self.classes_
+
     def _check_fitted(self) -> None:
-        if not hasattr(self, "labels_"):
+        if not hasattr(self, "classes_"):
             raise ModelError("this TopicModel is not fitted yet; call fit(texts, labels) or TopicModel.load(folder)")
 
     def predict_proba(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
-        """Probability of each label (columns in ``labels_`` order), shape (n_texts, n_labels)."""
+        """Probability of each label (columns in ``classes_`` order), shape (n_texts, n_labels)."""
         self._check_fitted()
         if len(texts) == 0:
-            return np.zeros((0, len(self.labels_)))
+            return np.zeros((0, len(self.classes_)))
         scores = self._transform(list(texts), langs) @ self.coef_.T
-        return _sigmoid(np.asarray(scores.todense() if hasattr(scores, "todense") else scores) + self.intercept_)
+        return _probability(np.asarray(scores.todense() if hasattr(scores, "todense") else scores) + self.intercept_)
 
     def predict(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> list[list[str]]:
         """Labels whose probability reaches their threshold, per text (``[]`` = none)."""
         proba = self.predict_proba(texts, langs)
         hits = proba >= self.thresholds_
-        return [[self.labels_[j] for j in np.flatnonzero(row)] for row in hits]
+        return [[self.classes_[j] for j in np.flatnonzero(row)] for row in hits]
+
+    def score(self, X: Sequence[str], y: Sequence[object], sample_weight: Sequence[float] | None = None) -> float:
+        """Subset accuracy: the share of texts whose predicted labels are exactly their labels
+        (scikit-learn's ``score`` of a multi-label classifier; what ``GridSearchCV`` maximises
+        by default).
+
+        Args:
+            X: the texts.
+            y: per text, a list of labels or a ``;``-joined string.
+            sample_weight: weight of each text.
+        """
+        truth = [set(parse_labels(v)) for v in y]
+        if len(truth) != len(X):
+            raise InputError(f"got {len(X)} texts but {len(truth)} label cells; give one label cell per text")
+        hits = [set(labels) == expected for labels, expected in zip(self.predict(X), truth)]
+        return float(np.average(hits, weights=sample_weight)) if hits else 0.0
+
+    def __sklearn_tags__(self):  # noqa: ANN204 - sklearn.utils.Tags (scikit-learn >= 1.6)
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
 
     # ------------------------------------------------------------------ persistence
     def save(self, folder: str | os.PathLike[str], force: bool = False) -> Path:
@@ -319,7 +352,7 @@ class TopicModel:
                 "format_version": _FORMAT_VERSION,
                 "cxtext_version": __version__,
                 "params": self.get_params(),
-                "labels": list(self.labels_),
+                "labels": list(self.classes_),
                 "thresholds": [float(t) for t in self.thresholds_],
                 "features": {
                     "vectorizers": [
@@ -383,24 +416,29 @@ class TopicModel:
                 model.intercept_ = npz["intercept"].astype(np.float64)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"cannot load the topic model in {str(folder)!r}: {exc}; retrain it") from exc
-        model.labels_ = tuple(config["labels"])
+        model.classes_ = tuple(config["labels"])
         model.thresholds_ = np.array(config["thresholds"], dtype=np.float64)
         model.validation_metrics_ = config.get("validation_metrics", {})
         model.n_train_ = int(config.get("n_train", 0))
         model.support_ = config.get("support", {})
-        if model.coef_.shape[0] != len(model.labels_) or len(model.thresholds_) != len(model.labels_):
+        if model.coef_.shape[0] != len(model.classes_) or len(model.thresholds_) != len(model.classes_):
             raise ModelError(f"the topic model in {str(folder)!r} is inconsistent (labels vs weights); retrain it")
         saved = config.get("features", {}).get("codebook")
         if saved and saved != _codebook_stamp(model.codebook_features):
             warnings.warn(f"the topic model in {str(folder)!r} was trained with another version of the "
                           f"{model.codebook_features!r} codebook than this cxtext ships; it still works, but "
                           "retrain it (cxtext train topics) for the figures it was validated with",
-                          UserWarning, stacklevel=2)
+                          ModelWarning, stacklevel=2)
         return model
 
     def detector(self, column: str = "topics") -> TopicModelDetector:
         """A :class:`TopicDetector` around this model."""
         return TopicModelDetector(self, column=column)
+
+
+def _probability(z: Any) -> np.ndarray:
+    """The logistic function of the decision scores, clipped to +-30 as the models were validated."""
+    return expit(np.clip(np.asarray(z, dtype=np.float64), -30, 30))
 
 
 def _codebook_stamp(name: str | None) -> dict[str, str] | None:
@@ -409,11 +447,6 @@ def _codebook_stamp(name: str | None) -> dict[str, str] | None:
         return None
     text = builtin_codebook_path(name).read_bytes()
     return {"name": name, "sha256": hashlib.sha256(text).hexdigest()}
-
-
-def _sigmoid(z: Any) -> np.ndarray:
-    z = np.asarray(z, dtype=np.float64)
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
 def _best_threshold(proba: np.ndarray, truth: np.ndarray) -> tuple[float, dict[str, float]]:
@@ -447,8 +480,8 @@ class TopicModelDetector(TopicDetector):
     """Topic detector backed by a :class:`TopicModel`; the evidence is the whole text it classified.
 
     Example:
-        >>> det = TopicModel.load("my-model/").detector()  # doctest: +SKIP
-        >>> det.detect(["Rude staff"], ["en"])  # doctest: +SKIP
+        >>> det = TopicModel.load("my-model/").detector()
+        >>> det.detect(["Rude staff"], ["en"])
         [[TopicMatch(topic='people', start=0, end=10, text='Rude staff')]]
     """
 
@@ -456,7 +489,7 @@ class TopicModelDetector(TopicDetector):
         model._check_fitted()
         self.model = model
         self.column = column
-        self.topics = tuple(model.labels_)
+        self.topics = tuple(model.classes_)
         self.name = name
 
     def describe(self) -> dict[str, str]:
@@ -464,7 +497,7 @@ class TopicModelDetector(TopicDetector):
 
     def detect(self, texts: Sequence[str], langs: Sequence[str]) -> list[list[TopicMatch]]:
         if len(texts) != len(langs):
-            raise ValueError(f"got {len(texts)} texts but {len(langs)} languages; pass one language per text")
+            raise InputError(f"got {len(texts)} texts but {len(langs)} languages; pass one language per text")
         texts = list(texts)
         out: list[list[TopicMatch]] = [[] for _ in texts]
         idx = [i for i, t in enumerate(texts) if t and t.strip()]

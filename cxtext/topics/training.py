@@ -25,7 +25,7 @@ def train_topic_model(
 
     Example:
         >>> frame = pd.DataFrame({"c": ["cheap", "rude staff"] * 10, "codes": ["price", "people"] * 10})
-        >>> train_topic_model(frame, "c", "codes", validation_size=0.5).labels_
+        >>> train_topic_model(frame, "c", "codes", validation_size=0.5).classes_
         ('price', 'people')
     """
     for role, column in (("--text", text), ("--labels", labels)):

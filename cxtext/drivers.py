@@ -46,8 +46,6 @@ Example:
 """
 from __future__ import annotations
 
-import ast
-import json
 import math
 import warnings
 from collections.abc import Sequence
@@ -56,8 +54,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .cells import cell_text, split_labels
 from .errors import ColumnError, ConfigError, SmallSampleWarning, format_choices, option
-from .schema import CX_TOPICS, MULTI_LABEL_SEPARATOR, TOPIC_SENTIMENTS, TOPICS, topic_sentiment_column
+from .schema import CX_TOPICS, TOPIC_SENTIMENTS, TOPICS, topic_sentiment_column
 from .scores import ParsedScores, ScoreSpec, _check_label_column, _warn_issues, ces_spec, csat_spec, nps_spec, parse_scores
 
 __all__ = [
@@ -101,34 +100,16 @@ def read_tagged(path: str, encoding: str | None = None, sheet: str | None = None
 def parse_topics(value: object) -> list[str]:
     """Topics of one cell: a list/tuple/array, a ``;``-joined string, a JSON or Python list, or empty.
 
+    The rule is :func:`cxtext.cells.split_labels`'s (repeats dropped).
+
     Example:
         >>> parse_topics("process;price"), parse_topics(["people"]), parse_topics(float("nan"))
         (['process', 'price'], ['people'], [])
     """
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, np.ndarray, pd.Series)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    if isinstance(value, float) and math.isnan(value):
-        return []
-    text = str(value).strip()
-    if text.startswith("[") and text.endswith("]"):  # JSON, or a Python list written by DataFrame.to_csv
-        try:
-            loaded = json.loads(text)
-        except ValueError:
-            try:
-                loaded = ast.literal_eval(text)
-            except (ValueError, SyntaxError):
-                loaded = None
-        if isinstance(loaded, (list, tuple)):
-            return [str(v).strip() for v in loaded if str(v).strip()]
-    return [t.strip() for t in text.split(MULTI_LABEL_SEPARATOR) if t.strip()]
+    return split_labels(value)
 
 
-def _cell_text(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip().lower()
+_cell_text = cell_text
 
 
 @dataclass(frozen=True)

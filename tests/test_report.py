@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -212,3 +213,16 @@ def test_every_chart_fits_and_reads_in_headless_chromium(tmp_path, width):
                    or t["t"] < chart["top"] - 1 or t["b"] > chart["bottom"] + 1]
         assert not clipped, f"{chart['id']}: text cut off at {width} px: {clipped}"
         assert not _browser.overlaps(chart["texts"]), f"{chart['id']}: labels overlap at {width} px"
+
+
+def test_report_takes_the_score_spec_of_the_tables():
+    from cxtext.report import build_report
+    from cxtext.scores import score_spec
+
+    tagged = _survey()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        by_spec = build_report(tagged, score_spec("nps", "nps"), n_boot=20, min_n=5)
+        by_name = build_report(tagged, "nps", "nps", n_boot=20, min_n=5)
+    strip = lambda page: re.sub(r'id="[^"]*"|"uid":"[^"]*"', "", page)  # noqa: E731 - plotly's random ids
+    assert strip(by_spec) == strip(by_name)

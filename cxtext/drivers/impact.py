@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from ..scores import ParsedScores, nps_spec, parse_scores
+from ..scores import ParsedScores
 
 __all__ = ["metric_values", "bootstrap_impact"]
 
@@ -21,6 +21,7 @@ def metric_values(parsed: ParsedScores) -> np.ndarray:
     """Per-row values whose mean is the metric: NPS -> +100/0/-100, CSAT/CES -> the answer.
 
     Example:
+        >>> from cxtext.scores import nps_spec, parse_scores
         >>> metric_values(parse_scores([10, 8, 2], nps_spec())).tolist()
         [100.0, 0.0, -100.0]
     """

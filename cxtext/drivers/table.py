@@ -211,6 +211,7 @@ def driver_table(
 
     Example:
         >>> tagged = pd.DataFrame({"topics": ["price", "", "price", ""], "csat": [1, 5, 2, 4]})
+        >>> from cxtext.scores import score_spec
         >>> spec = score_spec("csat", "csat")
         >>> driver_table(tagged, spec, n_boot=0, min_n=1).table["impact"].round(2).tolist()
         [-1.5]

@@ -19,7 +19,7 @@ from ..cells import segment_label
 from ..errors import ColumnError, ConfigError, format_choices, option
 from .intervals import mean_interval, nps_interval, wilson_interval
 from .parsing import SCORE_ISSUE, ParsedScores, check_label_column, parse_scores, warn_issues
-from .spec import ScoreSpec, ces_spec, csat_spec, nps_spec, score_spec
+from .spec import ScoreSpec, ces_spec, csat_spec, nps_spec
 
 __all__ = [
     "MetricResult",
@@ -373,6 +373,7 @@ def score_table(
         ...                 nps="nps", by="ch")
         >>> list(t["segment"]), list(t["value"])
         (['all', 'a', 'b'], [25.0, 100.0, -50.0])
+        >>> from cxtext.scores import score_spec
         >>> score_table(pd.DataFrame({"sat": [5, 4, 2]}), spec=score_spec("csat", "sat"))["metric"].tolist()
         ['csat', 'csat_top_box']
     """

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..cells import is_missing
 from ..errors import ConfigError, ScoreIssueWarning, option
-from .spec import ScoreSpec, ces_spec, nps_spec
+from .spec import ScoreSpec
 
 __all__ = ["SCORE_ISSUE", "CES_LABELS", "ParsedScores", "parse_scores", "check_label_column", "warn_issues"]
 
@@ -94,6 +94,7 @@ def parse_scores(values: Sequence[object] | pd.Series, spec: ScoreSpec) -> Parse
         :class:`ParsedScores` with one value and one issue per input row.
 
     Example:
+        >>> from cxtext.scores import nps_spec
         >>> p = parse_scores(["10", 7, "eleven", None], nps_spec())
         >>> list(p.issues)
         ['', '', "not a number: 'eleven'", 'missing']
@@ -150,6 +151,7 @@ def check_label_column(parsed: ParsedScores, column: object) -> None:
     """Raise when a CES label column holds only numbers: it needs a declared scale and direction.
 
     Example:
+        >>> from cxtext.scores import ces_spec
         >>> check_label_column(parse_scores(["Muy fácil"], ces_spec()), "ces")  # no error
     """
     if not parsed.spec.labels:
@@ -168,6 +170,7 @@ def warn_issues(parsed: ParsedScores, column: object, stacklevel: int = 3) -> No
     """One :class:`~cxtext.errors.ScoreIssueWarning` that counts the invalid values (missing ones aside).
 
     Example:
+        >>> from cxtext.scores import nps_spec
         >>> warn_issues(parse_scores([10, 9], nps_spec()), "nps")  # all valid: no warning
     """
     counts = {k: v for k, v in parsed.counts().items() if k != "missing"}

@@ -6,7 +6,8 @@ Example:
     >>> analyzer = cxtext.Analyzer(languages=["es", "pt"])  # doctest: +SKIP
     >>> analyzer("La entrega llegó tarde pero el vendedor fue muy amable")  # doctest: +SKIP
     >>> cxtext.score_table(tagged, nps="nps", by="channel")  # doctest: +SKIP
-    >>> cxtext.driver_table(tagged, score="nps", metric="nps")  # doctest: +SKIP
+    >>> spec = cxtext.score_spec("nps", "nps")  # doctest: +SKIP
+    >>> cxtext.driver_table(tagged, spec).table  # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -31,10 +32,13 @@ _LAZY = {
     "get_backend": "cxtext.backends",
     "register_backend": "cxtext.backends",
     "score_table": "cxtext.scores",
+    "score_spec": "cxtext.scores",
+    "ScoreSpec": "cxtext.scores",
     "nps": "cxtext.scores",
     "csat": "cxtext.scores",
     "ces": "cxtext.scores",
     "driver_table": "cxtext.drivers",
+    "DriverTable": "cxtext.drivers",
     "write_report": "cxtext.report",
     "build_report": "cxtext.report",
     "load_codebook": "cxtext.topics",

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import ColumnError, ConfigError, InputError, format_choices
-from .transcripts._cells import is_blank, split_labels
+from .cells import is_missing as is_blank
+from .cells import split_labels
 
 __all__ = ["Agreement", "agreement", "cohen_kappa", "krippendorff_alpha", "UNCODED_POLICIES"]
 

@@ -26,7 +26,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import ColumnError, InputError, MissingDependencyError, OutputExistsError, WorkerError, format_choices
+from .errors import (
+    ColumnError,
+    InputError,
+    MissingDependencyError,
+    OutputExistsError,
+    WorkerError,
+    format_choices,
+    option,
+)
 
 __all__ = ["tag", "scores", "drivers", "warn_stats", "client", "read_table", "tag_files"]
 
@@ -143,7 +151,7 @@ def tag(ddf: Any, text: str = "comment", **analyzer_options: Any) -> Any:
     columns = [str(c) for c in ddf.columns]
     if text not in columns:
         raise ColumnError(f"text column {text!r} not found; the columns are {format_choices(columns)}; "
-                          "pass one of them with --text (text=)")
+                          f"pass one of them with {option('text=', '--text')}")
     local.check_columns(columns)
     meta = ddf._meta.copy()
     dtypes = {name: "float64" if name == local.prefix + "sentiment_score" else "object"
@@ -157,8 +165,11 @@ def tag(ddf: Any, text: str = "comment", **analyzer_options: Any) -> Any:
 
 
 def scores(ddf: Any, nps: str | None = None, csat: str | None = None, ces: str | None = None,
-           by: str | None = None, **options: Any) -> Any:
+           by: str | None = None, *, spec: Any = None, **options: Any) -> Any:
     """:func:`cxtext.scores.score_table` of a Dask DataFrame, reduced on the cluster.
+
+    The arguments are :func:`~cxtext.scores.score_table`'s: the score columns as
+    :class:`~cxtext.scores.ScoreSpec` objects (``spec=``), or by name with the scale options.
 
     Workers count each distinct combination of answers (and segment); the table is computed
     from those counts here, so the numbers are exactly the pandas function's. Memory here is
@@ -168,18 +179,20 @@ def scores(ddf: Any, nps: str | None = None, csat: str | None = None, ces: str |
     import pandas as pd
 
     from .scores import score_table
+    from .scores import specs_of
 
-    columns = [c for c in (by, nps, csat, ces) if c]
+    specs = specs_of(nps, csat, ces, spec, **options) if spec is not None or nps or csat or ces else []
+    columns = list(dict.fromkeys([c for c in [by] + [s.column for s in specs] if c]))
     missing = [c for c in columns if c not in ddf.columns]
     if missing:
         raise ColumnError(f"column(s) {format_choices(missing)} not found; the columns are "
                           f"{format_choices(list(map(str, ddf.columns)))}")
-    if not columns:
-        raise InputError("give at least one of nps=, csat=, ces= (--nps, --csat, --ces)")
+    if not specs:
+        raise InputError("give at least one of " + option("nps=, csat=, ces=", "--nps, --csat, --ces"))
     counts = ddf[columns].groupby(columns, dropna=False, observed=True).size().compute()
     combos = counts.index.to_frame(index=False)
     expanded = combos.loc[np.repeat(np.arange(len(combos)), counts.to_numpy())].reset_index(drop=True)
-    return score_table(pd.DataFrame(expanded), nps=nps, csat=csat, ces=ces, by=by, **options)
+    return score_table(pd.DataFrame(expanded), by=by, spec=specs)
 
 
 def _driver_cells(part: Any, score: str, by: str | None, topics: str | None, sentiments: list[str]) -> Any:
@@ -187,19 +200,19 @@ def _driver_cells(part: Any, score: str, by: str | None, topics: str | None, sen
     the topics as a JSON list, topic sentiments and the segment as the strings it compares."""
     import pandas as pd
 
-    from .drivers import _cell_text, parse_topics
+    from .cells import cell_text, segment_label, split_labels
 
     out = pd.DataFrame({score: part[score]}, index=part.index)
     if topics:
-        out[topics] = [json.dumps(parse_topics(v), ensure_ascii=False) for v in part[topics].tolist()]
+        out[topics] = [json.dumps(split_labels(v), ensure_ascii=False) for v in part[topics].tolist()]
     for column in sentiments:
-        out[column] = [_cell_text(v) for v in part[column].tolist()]
+        out[column] = [cell_text(v) for v in part[column].tolist()]
     if by:
-        out[by] = ["(missing)" if _cell_text(v) == "" else str(v) for v in part[by].tolist()]
+        out[by] = [segment_label(v) for v in part[by].tolist()]
     return out
 
 
-def drivers(ddf: Any, score: str, metric: str = "nps", by: str | None = None, *,
+def drivers(ddf: Any, score: Any, metric: str | None = None, by: str | None = None, *,
             topics_column: str = "topics", **options: Any) -> Any:
     """:func:`cxtext.drivers.driver_table` of a tagged Dask DataFrame, reduced on the cluster.
 
@@ -210,14 +223,22 @@ def drivers(ddf: Any, score: str, metric: str = "nps", by: str | None = None, *,
 
     Args:
         ddf: a tagged ``dask.dataframe.DataFrame`` (``cxtext tag`` output read back).
-        score, metric, by: as :func:`cxtext.drivers.driver_table`.
+        score, metric, by: as :func:`cxtext.drivers.driver_table` (``score``: a
+            :class:`~cxtext.scores.ScoreSpec`, or the score column's name).
         **options: the other options of :func:`~cxtext.drivers.driver_table` (``scale``,
             ``model``, ``n_boot``, ``seed``, ``min_n``...).
+
+    Returns:
+        The :class:`~cxtext.drivers.DriverTable` of :func:`~cxtext.drivers.driver_table`.
     """
     import pandas as pd
 
     from .drivers import driver_table
+    from .scores import resolve_spec
 
+    spec = resolve_spec(score, metric, scale=options.pop("scale", None), direction=options.pop("direction", None),
+                        top_box=options.pop("top_box", None))
+    score = spec.column
     columns = [str(c) for c in ddf.columns]
     missing = [c for c in (score, by) if c and c not in columns]
     if missing:
@@ -230,8 +251,7 @@ def drivers(ddf: Any, score: str, metric: str = "nps", by: str | None = None, *,
     cells = ddf.map_partitions(_driver_cells, score, by, topics, sentiments, meta=meta)
     counts = cells.groupby(keys, dropna=False, observed=True).size().compute()
     combos = counts.index.to_frame(index=False) if len(keys) > 1 else pd.DataFrame({score: counts.index})
-    return driver_table(combos, score, metric, by, topics_column=topics_column,
-                        weights=counts.to_numpy(), **options)
+    return driver_table(combos, spec, by=by, topics_column=topics_column, weights=counts.to_numpy(), **options)
 
 
 def read_table(pattern: str, text: str | None = None) -> Any:

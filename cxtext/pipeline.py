@@ -22,6 +22,7 @@ from . import __version__
 from .aggregate import TOPIC_POLAR_MIN, VERDICT_WEIGHT, aggregate_predictions, comment_prediction, topic_sentiment
 from .backends import get_backend
 from .backends.base import Backend, Prediction
+from .cells import find_comment_column
 from .errors import ColumnError, ConfigError, CxtextError, CxtextWarning, format_choices, option
 from .io.tables import is_missing
 from .lang import DETECTED, FALLBACK, FORCED, LanguageDetector, check_language
@@ -769,49 +770,11 @@ def progress_bar(total: int | None, enabled: bool):  # noqa: ANN201 - tqdm (disa
 
 
 def resolve_text_column(frame: pd.DataFrame, text: str | None) -> str:
-    """The text column: ``text`` if given (must exist), else the one free-text column."""
-    columns = [str(c) for c in frame.columns]
-    if text is not None:
-        if text not in columns:
-            import difflib
+    """The text column: ``text`` if given (must exist), else the one free-text column.
 
-            close = difflib.get_close_matches(text, columns, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ColumnError(
-                f"text column {text!r} not found{hint}; the columns are {format_choices(columns)}; "
-                f"pass one of them with {option('text=', '--text')}"
-            )
-        return text
-    candidates = [c for c in columns if _looks_like_free_text(frame[c])]
-    if not candidates:  # short answers: accept the only non-numeric text column
-        candidates = [c for c in columns if _looks_like_free_text(frame[c], min_words=1)]
-    if len(candidates) == 1:
-        return candidates[0]
-    found = f"{len(candidates)} text-like columns ({format_choices(candidates)})" if candidates else \
-        "no free-text column"
-    raise ColumnError(
-        f"cannot tell which column holds the comments: found {found}; name it with {option('text=', '--text')}; "
-        f"the columns are {format_choices(columns)}"
-    )
-
-
-def _looks_like_free_text(values: pd.Series, min_words: int = 3) -> bool:
-    sample = [v for v in values.head(500).tolist() if isinstance(v, str) and v.strip()]
-    if not sample:
-        return False
-    numeric = sum(_is_number(v) for v in sample)
-    if numeric > len(sample) / 2 or sum(any(ch.isalpha() for ch in v) for v in sample) <= len(sample) / 2:
-        return False  # ids, codes, dates, phone numbers: text without letters is not a comment
-    words = sorted(len(v.split()) for v in sample)
-    return words[len(words) // 2] >= min_words
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value.replace(",", "."))
-    except ValueError:
-        return False
-    return True
+    See :func:`cxtext.cells.find_comment_column` (``required=True``).
+    """
+    return find_comment_column(frame, text)  # type: ignore[return-value]
 
 
 def tag(frame: pd.DataFrame, text: str | None = None, *, progress: bool = False, **options: Any) -> pd.DataFrame:

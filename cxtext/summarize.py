@@ -40,7 +40,8 @@ from .schema import (
     TOPICS,
     topic_sentiment_column,
 )
-from .transcripts._cells import is_blank, split_labels
+from .cells import is_missing as is_blank
+from .cells import split_labels
 from .transcripts._time import format_seconds
 
 __all__ = ["Summary", "summarize"]

@@ -140,15 +140,15 @@ def test_drivers_reduce_on_the_cluster_to_the_pandas_numbers(cluster, tagged_par
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for options in ({"by": "channel"}, {"model": "logistic"}):
-            _same_drivers(cxtext.dask.drivers(dd.read_parquet(str(folder)), score="nps", n_boot=300, **options),
-                          cxtext.driver_table(tagged, score="nps", n_boot=300, **options))
+            _same_drivers(cxtext.dask.drivers(dd.read_parquet(str(folder)), score="nps", n_boot=300, **options).table,
+                          cxtext.driver_table(tagged, score="nps", n_boot=300, **options).table)
     out = tmp_path / "d.csv"
     result = CliRunner().invoke(main, ["drivers", str(folder), "--score", "nps", "--engine", "dask", "--n-boot", "300",
                                        "--scheduler", local.scheduler_address, "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        expected = cxtext.driver_table(tagged, score="nps", n_boot=300)
+        expected = cxtext.driver_table(tagged, score="nps", n_boot=300).table
     assert pd.read_csv(out)["ci_low"].round(6).tolist() == expected["ci_low"].round(6).tolist()
 
 

@@ -37,10 +37,14 @@ def small():
     })
 
 
-def _quiet(*args, **kwargs):
+def _quiet_result(*args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallSampleWarning)
         return driver_table(*args, **kwargs)
+
+
+def _quiet(*args, **kwargs):
+    return _quiet_result(*args, **kwargs).table
 
 
 def test_hand_computed_nps_impact(small):
@@ -171,13 +175,14 @@ def test_planted_drivers_recovered():
 def test_planted_driver_through_driver_table():
     df = _simulate(0, n=800)
     df["score"] = np.clip(np.round(df["score"].astype(float)), 0, 10).astype(int)
-    t = driver_table(df, "score", "nps", n_boot=300)
+    result = driver_table(df, "score", "nps", n_boot=300)
+    t = result.table
     top = t[t.level == "topic_sentiment"].iloc[0]
     assert top["driver"] == "delivery:negative" and top["ci_high"] < 0 and top["flags"] == ""
     price = t.set_index("driver").loc["price"]
     assert "ci_crosses_zero" in price["flags"]
-    assert t.attrs["segments"]["all"]["method"]["topic"] == "Shapley (exact)"
-    for level, r2 in t.attrs["segments"]["all"]["r2"].items():
+    assert result.segments["all"]["method"]["topic"] == "Shapley (exact)"
+    for level, r2 in result.segments["all"]["r2"].items():
         assert t.loc[t.level == level, "weight"].sum() == pytest.approx(100 * r2)  # % of the variance
 
 
@@ -186,16 +191,16 @@ def test_collinear_flag():
     a = np.arange(n) % 4 == 0
     df = pd.DataFrame({"topics": [";".join(t for t, f in (("x", v), ("y", v), ("z", i % 3 == 0)) if f)
                                   for i, v in enumerate(a)], "nps": np.arange(n) % 11})
-    t = driver_table(df, "nps", "nps", n_boot=50).set_index("driver")
+    t = driver_table(df, "nps", "nps", n_boot=50).table.set_index("driver")
     assert "collinear(y)" in t.loc["x", "flags"] and "collinear" not in t.loc["z", "flags"]
 
 
 def test_high_vif_flag_for_exact_linear_dependence():
-    from cxtext.drivers import _collinearity_flags
+    from cxtext.drivers import collinearity_flags
 
     i = np.arange(300)
     a, b, c = i % 5 == 0, i % 5 == 1, i % 7 == 0
-    flags = _collinearity_flags(np.column_stack([a, b, a | b, c]), ["a", "b", "ab", "c"], 0.9)
+    flags = collinearity_flags(np.column_stack([a, b, a | b, c]), ["a", "b", "ab", "c"], 0.9)
     assert flags[:3] == [["high_vif"]] * 3 and flags[3] == []
 
 
@@ -246,19 +251,22 @@ def test_cli_drivers(tmp_path, small):
 
     src = tmp_path / "tagged.csv"
     small.to_csv(src, index=False)
-    for name in ["d.csv", "d.json"]:
+    for name in ["d.csv", "d.json", "d.tsv", "d.xlsx", "d.parquet", "d.jsonl"]:  # every format of write_table
         out = tmp_path / name
         result = CliRunner().invoke(main, ["drivers", str(src), "--score", "nps", "--metric", "nps",
                                            "--n-boot", "50", "-o", str(out)])
         assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "d.csv")
+    for other in (pd.read_parquet(tmp_path / "d.parquet"), pd.read_excel(tmp_path / "d.xlsx"),
+                  pd.read_json(tmp_path / "d.jsonl", lines=True), pd.read_csv(tmp_path / "d.tsv", sep="\t")):
+        assert other["driver"].tolist() == table["driver"].tolist()
     assert table.loc[table.driver == "process", "impact"].item() == pytest.approx(100 / 6 - 75)
     records = json.loads((tmp_path / "d.json").read_text())
     assert {"driver", "n", "share", "impact", "ci_low", "ci_high", "weight", "flags"} <= set(records[0])
     seg = CliRunner().invoke(main, ["drivers", str(src), "--score", "nps", "--by", "sentiment_people",
                                     "--n-boot", "20", "-o", str(tmp_path / "s.csv")])
     assert seg.exit_code == 0 and "segment" in pd.read_csv(tmp_path / "s.csv").columns
-    bad = CliRunner().invoke(main, ["drivers", str(src), "--score", "nps", "-o", str(tmp_path / "x.xlsx")])
+    bad = CliRunner().invoke(main, ["drivers", str(src), "--score", "nps", "-o", str(tmp_path / "x.pdf")])
     assert bad.exit_code == 2
 
 
@@ -297,15 +305,16 @@ def test_by_segment_lists_only_drivers_the_segment_mentions(small):
     assert sorted(segments.loc[segments.segment == "positive", "driver"]) == ["people", "people:positive"]
 
 
-def _same_tables(a: pd.DataFrame, b: pd.DataFrame) -> None:
+def _same_tables(result_a, result_b) -> None:
+    a, b = result_a.table, result_b.table
     assert list(a.columns) == list(b.columns) and len(a) == len(b)
     for col in a.columns:
         if a[col].dtype.kind == "f":
             np.testing.assert_allclose(a[col].to_numpy(), b[col].to_numpy(), rtol=1e-9, atol=1e-9, err_msg=col)
         else:
             assert a[col].tolist() == b[col].tolist(), col
-    for name, info in a.attrs["segments"].items():
-        other = b.attrs["segments"][name]
+    for name, info in result_a.segments.items():
+        other = result_b.segments[name]
         assert info["n"] == other["n"] and info["metric"] == pytest.approx(other["metric"], abs=1e-9)
         assert info["r2"] == pytest.approx(other["r2"], abs=1e-9) and info["method"] == other["method"]
 
@@ -339,7 +348,8 @@ def many():
 def test_frequency_weights_give_the_table_of_the_repeated_rows(many, options):
     combos, weights = _counted(many)
     assert len(combos) < len(many) / 2  # the pattern bootstrap, as for large tables
-    _same_tables(_quiet(many, n_boot=200, **options), _quiet(combos, n_boot=200, weights=weights, **options))
+    _same_tables(_quiet_result(many, n_boot=200, **options),
+                 _quiet_result(combos, n_boot=200, weights=weights, **options))
 
 
 @settings(max_examples=25, deadline=None)
@@ -350,7 +360,8 @@ def test_frequency_weights_equal_repeated_rows_small(rows):
     df["sentiment_a"] = [s if "a" in t.split(";") else "" for t, s in zip(df.topics, df.sentiment_a)]
     weights = np.array([r[3] for r in rows])
     repeated = df.loc[np.repeat(df.index.to_numpy(), weights)].reset_index(drop=True)
-    _same_tables(_quiet(repeated, "nps", "nps", n_boot=40), _quiet(df, "nps", "nps", n_boot=40, weights=weights))
+    _same_tables(_quiet_result(repeated, "nps", "nps", n_boot=40),
+                 _quiet_result(df, "nps", "nps", n_boot=40, weights=weights))
 
 
 def test_weighted_score_issues_are_counted_in_rows():

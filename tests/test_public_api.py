@@ -8,7 +8,9 @@ import pytest
 PUBLIC = ["cxtext", "cxtext.errors", "cxtext.schema", "cxtext.io", "cxtext.backends", "cxtext.segment",
           "cxtext.lang", "cxtext.aggregate", "cxtext.pipeline", "cxtext.transcripts", "cxtext.summarize",
           "cxtext.agreement", "cxtext.scores", "cxtext.drivers", "cxtext.report", "cxtext.topics",
-          "cxtext.datasets", "cxtext.tagfile", "cxtext.redact", "cxtext.themes"]
+          "cxtext.datasets", "cxtext.tagfile", "cxtext.redact", "cxtext.themes", "cxtext.cells",
+          "cxtext.scores.spec", "cxtext.scores.parsing", "cxtext.scores.intervals", "cxtext.scores.metrics",
+          "cxtext.drivers.indicators", "cxtext.drivers.impact", "cxtext.drivers.weights", "cxtext.drivers.table"]
 
 
 @pytest.mark.parametrize("module_name", PUBLIC)

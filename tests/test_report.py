@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -133,7 +134,7 @@ def test_quadrant_importance_follows_the_topic_sentiment_drivers():
     from cxtext.drivers import driver_table
     from cxtext.report._charts import topic_importance
 
-    drivers = driver_table(_survey(), "nps", "nps", n_boot=50)
+    drivers = driver_table(_survey(), "nps", "nps", n_boot=50).table
     by_driver = drivers.set_index("driver")
     # praise and complaints about delivery cancel out in the mention indicator...
     assert by_driver.loc["process", "weight"] < 1
@@ -172,10 +173,11 @@ def test_default_segment_prefers_journey_and_channel_columns():
 @pytest.mark.parametrize("period, labels", [("month", ["2025-01", "2025-09"]), ("quarter", ["2025-Q1", "2025-Q3"])])
 def test_trend_over_time(period, labels):
     from cxtext.report._trend import trend
+    from cxtext.scores import score_spec
 
     tagged = _survey()
     tagged.loc[0, "date"] = "not a date"
-    result = trend(tagged, "nps", "nps", "date", period=period, n_boot=50, min_n=10)
+    result = trend(tagged, score_spec("nps", "nps"), "date", period=period, n_boot=50, min_n=10)
     assert result.period == period and [result.metric["segment"].iloc[k] for k in (0, -1)] == labels
     assert result.metric["n"].sum() == len(tagged) - 1
     assert "1 row(s) without a readable date" in result.notes[0]
@@ -211,3 +213,16 @@ def test_every_chart_fits_and_reads_in_headless_chromium(tmp_path, width):
                    or t["t"] < chart["top"] - 1 or t["b"] > chart["bottom"] + 1]
         assert not clipped, f"{chart['id']}: text cut off at {width} px: {clipped}"
         assert not _browser.overlaps(chart["texts"]), f"{chart['id']}: labels overlap at {width} px"
+
+
+def test_report_takes_the_score_spec_of_the_tables():
+    from cxtext.report import build_report
+    from cxtext.scores import score_spec
+
+    tagged = _survey()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        by_spec = build_report(tagged, score_spec("nps", "nps"), n_boot=20, min_n=5)
+        by_name = build_report(tagged, "nps", "nps", n_boot=20, min_n=5)
+    strip = lambda page: re.sub(r'id="[^"]*"|"uid":"[^"]*"', "", page)  # noqa: E731 - plotly's random ids
+    assert strip(by_spec) == strip(by_name)

@@ -244,3 +244,28 @@ def test_messages_name_cli_options_in_the_cli_and_arguments_in_python(tmp_path):
     pd.DataFrame({"ces": ["1", "2"]}).to_csv(src, index=False)
     result = CliRunner().invoke(main, ["scores", str(src), "--ces", "ces"])
     assert result.exit_code == 2 and "--ces-direction" in result.output and "ces_direction" not in result.output
+
+
+def test_one_score_spec_for_tables_drivers_and_reports():
+    from cxtext.drivers import driver_table
+    from cxtext.scores import score_spec
+
+    df = pd.DataFrame({"sat": [5, 4, 2, 1, 7, 6], "topics": ["price", "", "price", "people", "", "people"]})
+    spec = score_spec("csat", "sat", scale=7, top_box=3)
+    assert spec.column == "sat" and (spec.low, spec.high, spec.top_from) == (1, 7, 5)
+    pd.testing.assert_frame_equal(score_table(df, spec=spec),
+                                  score_table(df, csat="sat", csat_scale=7, csat_top_box=3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        by_spec = driver_table(df, spec, n_boot=50, min_n=1)
+        by_name = driver_table(df, "sat", "csat", scale=7, top_box=3, n_boot=50, min_n=1)
+    pd.testing.assert_frame_equal(by_spec.table, by_name.table)
+    assert by_spec.spec == by_name.spec == spec and by_spec.metric == "csat" and by_spec.score == "sat"
+    with pytest.raises(ConfigError, match="not both"):
+        score_table(df, csat="sat", spec=spec)
+    with pytest.raises(ConfigError, match="leave out 'scale'"):
+        driver_table(df, spec, scale=5)
+    with pytest.raises(ConfigError, match="needs its column"):
+        score_table(df, spec=score_spec("csat"))
+    with pytest.raises(ConfigError, match="unknown score option"):  # a typo was ignored silently
+        score_table(df, csat="sat", csat_scal=7)

@@ -51,7 +51,7 @@ def test_indicators_per_theme_and_sentiment(themed):
 
 def test_impact_of_themes(themed):
     with pytest.warns(SmallSampleWarning, match="1 of 5 drivers"):
-        table = driver_table(themed, "nps", "nps", n_boot=200, drivers="themes")
+        table = driver_table(themed, "nps", "nps", n_boot=200, drivers="themes").table
     late = table[table["driver"] == "process/late_delivery"].iloc[0]
     assert late["n"] == 30 and late["impact"] < -50 and late["ci_high"] < 0
     assert late["flags"] == ""  # 30 mentions: not small

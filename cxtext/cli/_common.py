@@ -7,7 +7,6 @@ import signal
 import sys
 import warnings
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -27,7 +26,8 @@ __all__ = [
     "warnings_shown_unless",
     "print_table",
     "check_frame_output",
-    "write_frame",
+    "score_spec_options",
+    "bootstrap_options",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -188,29 +188,60 @@ def print_table(frame, digits: int = 2) -> None:  # noqa: ANN001 - pandas DataFr
     click.echo(frame.to_string(index=False, float_format=lambda v: f"{v:.{digits}f}"))
 
 
-FRAME_SUFFIXES = (".csv", ".tsv", ".json")
+def score_spec_options(metric_default: str | None = "nps", metric_help: str | None = None) -> Callable[[F], F]:
+    """``--score``, ``--metric``, ``--scale`` and ``--ces-direction``, passed as one ``spec``.
+
+    The command gets a :class:`cxtext.scores.ScoreSpec` (built by
+    :func:`cxtext.scores.score_spec`) instead of the four options. With ``metric_default=None``
+    the metric follows the score column's name (:func:`cxtext.scores.default_metric`).
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from ..scores import default_metric, score_spec
+
+            score, metric = kwargs.pop("score"), kwargs.pop("metric")
+            scale, direction = kwargs.pop("scale"), kwargs.pop("ces_direction")
+            try:  # runs before the command's own library_call: the same one-line error
+                with cli_spelling():
+                    kwargs["spec"] = score_spec(metric or default_metric(score), score, scale=scale,
+                                                direction=direction)
+            except CxtextError as exc:
+                raise UsageError(str(exc)) from None
+            return func(*args, **kwargs)
+
+        options = [
+            click.option("--score", required=True, metavar="COLUMN", help="Score column."),
+            click.option("--metric", default=metric_default, show_default=metric_default is not None,
+                         type=click.Choice(["nps", "csat", "ces"]), help=metric_help),
+            click.option("--scale", metavar="N|LOW-HIGH",
+                         help="Answer scale: 1-10 for NPS, 7 for CSAT, numeric CES scale."),
+            click.option("--ces-direction", type=click.Choice(["higher_is_easier", "lower_is_easier"]),
+                         help="Numeric CES only."),
+        ]
+        decorated: Any = wrapper
+        for add in reversed(options):
+            decorated = add(decorated)
+        return decorated  # type: ignore[no-any-return]
+
+    return decorate
+
+
+def bootstrap_options(min_n_help: str) -> Callable[[F], F]:
+    """``--n-boot``, ``--seed`` and ``--min-n`` of the commands that bootstrap driver impacts."""
+
+    def decorate(func: F) -> F:
+        func = click.option("--min-n", default=30, show_default=True, type=click.IntRange(1), help=min_n_help)(func)
+        func = click.option("--seed", default=0, show_default=True, type=int)(func)
+        return click.option("--n-boot", default=2000, show_default=True, type=click.IntRange(0),
+                            help="Bootstrap resamples.")(func)
+
+    return decorate
 
 
 def check_frame_output(output: str | None, force: bool) -> None:
-    """Before any work: ``output`` has a .csv/.tsv/.json name and can be written."""
-    from ..errors import UnsupportedFormatError
-    from ..io import check_output_path
+    """Before any work: ``output`` has a name :func:`cxtext.io.write_table` writes, and can be written."""
+    from ..io import check_table_output
 
-    if output is None:
-        return
-    if Path(output).suffix.lower() not in FRAME_SUFFIXES:
-        raise UnsupportedFormatError(output, FRAME_SUFFIXES, role="output")
-    check_output_path(output, force)
-
-
-def write_frame(frame, output: str, force: bool) -> None:  # noqa: ANN001 - pandas DataFrame
-    """Write ``frame`` atomically as CSV, TSV (formulas neutralised) or JSON (records), chosen by extension."""
-    from ..io import atomic_output, open_writer
-
-    check_frame_output(output, force)
-    if Path(output).suffix.lower() == ".json":
-        with atomic_output(output, force) as tmp:
-            frame.to_json(tmp, orient="records", force_ascii=False, indent=1)
-        return
-    with open_writer(output, force=force) as writer:
-        writer.write(frame)
+    check_table_output(output, force)

@@ -1,9 +1,12 @@
 """``cxtext drivers``: which topics (and feelings about them) move the score."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ._common import (
+    bootstrap_options,
     check_frame_output,
     dask_engine_options,
     force_option,
@@ -11,39 +14,37 @@ from ._common import (
     library_call,
     print_table,
     quiet_option,
+    score_spec_options,
     table_io_options,
     warnings_shown_unless,
-    write_frame,
 )
+
+if TYPE_CHECKING:
+    from ..scores import ScoreSpec
 
 __all__ = ["drivers"]
 
 
 @click.command()
 @click.argument("tagged", metavar="TAGGED")
-@click.option("--score", required=True, metavar="COLUMN", help="Score column.")
-@click.option("--metric", default="nps", show_default=True, type=click.Choice(["nps", "csat", "ces"]))
+@score_spec_options()
 @click.option("--by", metavar="COLUMN", help="Also analyse each value of this column.")
 @click.option("--drivers", "kind", default="topics", show_default=True, type=click.Choice(["topics", "themes"]),
               help="Drivers: CX topics (and subtopics), or themes from 'cxtext themes discover' (theme, theme:sentiment).")
-@click.option("--scale", metavar="N|LOW-HIGH", help="Answer scale: 1-10 for NPS, 7 for CSAT, numeric CES scale.")
-@click.option("--ces-direction", type=click.Choice(["higher_is_easier", "lower_is_easier"]), help="Numeric CES only.")
 @click.option("--model", default="ols", show_default=True, type=click.Choice(["ols", "logistic"]),
               help="Key-driver model: OLS on the score, or logistic (promoter vs detractor; top box).")
-@click.option("--n-boot", default=2000, show_default=True, type=click.IntRange(0), help="Bootstrap resamples.")
-@click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--min-n", default=30, show_default=True, type=click.IntRange(1),
-              help="Flag drivers with fewer mentions, and leave them out of the printed table.")
+@bootstrap_options("Flag drivers with fewer mentions, and leave them out of the printed table.")
 @click.option("--show-small", is_flag=True, help="Also print the drivers mentioned fewer than --min-n times.")
 @click.option("--all-columns", is_flag=True, help="Print every column, not just the main ones.")
-@click.option("-o", "--output", metavar="FILE", help="Write the table (.csv, .tsv or .json; every driver).")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the table (.csv .tsv .xlsx .parquet .jsonl, or .json; every driver).")
 @input_file_options
 @table_io_options
 @dask_engine_options
 @force_option
 @quiet_option
 @library_call
-def drivers(tagged: str, score: str, metric: str, by: str | None, kind: str, scale: str | None, ces_direction: str | None,
+def drivers(tagged: str, spec: ScoreSpec, by: str | None, kind: str,
             model: str, n_boot: int, seed: int, min_n: int, show_small: bool, all_columns: bool,
             output: str | None, encoding: str | None, sheet: str | None, engine: str, scheduler: str | None,
             force: bool, quiet: bool) -> None:
@@ -64,24 +65,25 @@ def drivers(tagged: str, score: str, metric: str, by: str | None, kind: str, sca
       cxtext drivers themed.csv --score nps --drivers themes -o theme_drivers.csv
     """
     from ..drivers import driver_table, read_tagged
+    from ..io import write_table
 
     check_frame_output(output, force)
-    options = dict(scale=scale, direction=ces_direction, model=model, n_boot=n_boot, seed=seed, min_n=min_n)
+    options = dict(model=model, n_boot=n_boot, seed=seed, min_n=min_n)
     if engine == "dask":
         if kind != "topics":
             raise click.UsageError("--drivers themes runs on one machine only; drop --engine dask")
         from .. import dask as cxdask
 
         with warnings_shown_unless(quiet), cxdask.client(scheduler):
-            result = cxdask.drivers(cxdask.read_table(tagged), score, metric, by, **options)
+            result = cxdask.drivers(cxdask.read_table(tagged), spec, by=by, **options).table
     else:
         if scheduler:
             raise click.UsageError("--scheduler needs --engine dask")
         table = read_tagged(tagged, encoding=encoding, sheet=sheet)
         with warnings_shown_unless(quiet):
-            result = driver_table(table, score, metric, by, drivers=kind, **options)
+            result = driver_table(table, spec, by=by, drivers=kind, **options).table
     if output:
-        write_frame(result, output, force)
+        write_table(result, output, force=force)
     if not quiet or not output:
         main = ["driver", "n", "share", "impact", "ci_low", "ci_high", "weight", "flags"]
         shown = result if all_columns else result[(["segment"] if by else []) + main]

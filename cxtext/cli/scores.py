@@ -13,7 +13,6 @@ from ._common import (
     quiet_option,
     table_io_options,
     warnings_shown_unless,
-    write_frame,
 )
 
 __all__ = ["scores"]
@@ -30,7 +29,7 @@ __all__ = ["scores"]
 @click.option("--csat-top-box", default=2, show_default=True, type=click.IntRange(1), help="Highest answers counted as satisfied.")
 @click.option("--ces-scale", metavar="N|LOW-HIGH", help="Numeric CES scale (default: CES read as labels).")
 @click.option("--ces-direction", type=click.Choice(["higher_is_easier", "lower_is_easier"]), help="Needed with --ces-scale.")
-@click.option("-o", "--output", metavar="FILE", help="Write the table (.csv, .tsv or .json).")
+@click.option("-o", "--output", metavar="FILE", help="Write the table (.csv .tsv .xlsx .parquet .jsonl, or .json).")
 @click.option("--issues", "issues", metavar="FILE",
               help="Write every input row with a 'score_issue' column naming what is wrong with its scores "
                    "(.csv .tsv .xlsx .parquet .jsonl).")
@@ -62,13 +61,13 @@ def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | 
     from ..drivers import read_tagged
     from ..io import check_output_path, write_table
     from ..scores import score_table, validate_scores
+    from ..scores import specs_of
 
     check_frame_output(output, force)
     if issues:
         check_output_path(issues, force)
-    options = {"nps_scale": nps_scale, "csat_scale": csat_scale, "csat_top_box": csat_top_box,
-               "ces_scale": ces_scale, "ces_direction": ces_direction}
-    columns = {"nps": nps_col, "csat": csat_col, "ces": ces_col}
+    specs = specs_of(nps_col, csat_col, ces_col, nps_scale=nps_scale, csat_scale=csat_scale,
+                     csat_top_box=csat_top_box, ces_scale=ces_scale, ces_direction=ces_direction)
     if engine == "dask":
         if issues:
             raise click.UsageError("--issues writes every row, which --engine dask does not bring back; "
@@ -76,25 +75,25 @@ def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | 
         from .. import dask as cxdask
 
         with warnings_shown_unless(quiet), cxdask.client(scheduler):
-            result = cxdask.scores(cxdask.read_table(file), by=by, **columns, **options)
+            result = cxdask.scores(cxdask.read_table(file), by=by, spec=specs)
     else:
         if scheduler:
             raise click.UsageError("--scheduler needs --engine dask")
         table = read_tagged(file, encoding=encoding, sheet=sheet)
         with warnings_shown_unless(quiet):
-            result = score_table(table, by=by, **columns, **options)
+            result = score_table(table, by=by, spec=specs)
     if issues:
         import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the same counts were just shown
-            checked = validate_scores(table, **columns, **options)
+            checked = validate_scores(table, spec=specs)
         write_table(checked, issues, force=force)
         if not quiet:
             bad = int(checked["score_issue"].ne("").sum())
             click.echo(f"Wrote {len(checked):,} rows ({bad:,} with a score issue) to {issues}", err=True)
     if output:
-        write_frame(result, output, force)
+        write_table(result, output, force=force)
     if not quiet or not output:
         shown = ["segment", "metric", "n", "value", "ci_low", "ci_high", "scale"]
         print_table(result[shown])

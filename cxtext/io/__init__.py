@@ -12,15 +12,25 @@ from ._atomic import atomic_output, check_output_path
 from ._encoding import detect_encoding
 from ._options import IOOptions, io_options
 from .tables import TABLE_EXTENSIONS, TableReader, open_table, read_table, table_format
-from .writers import TableWriter, escape_formula, join_labels, open_writer, write_table
+from .writers import (
+    OUTPUT_EXTENSIONS,
+    TableWriter,
+    check_table_output,
+    escape_formula,
+    join_labels,
+    open_writer,
+    write_table,
+)
 
 __all__ = [
     "TABLE_EXTENSIONS",
+    "OUTPUT_EXTENSIONS",
     "IOOptions",
     "TableReader",
     "TableWriter",
     "atomic_output",
     "check_output_path",
+    "check_table_output",
     "detect_encoding",
     "escape_formula",
     "io_options",

@@ -29,13 +29,16 @@ import pandas as pd
 
 from ..errors import CxtextWarning, InputError
 from ..schema import MULTI_LABEL_SEPARATOR
-from ._atomic import atomic_output, output_error
+from ._atomic import atomic_output, check_output_path, output_error
 from ._options import current_options
 from ._signals import checkpoint
 from .tables import is_missing, table_format
 
-__all__ = ["TableWriter", "open_writer", "write_table", "join_labels", "escape_formula"]
+__all__ = ["OUTPUT_EXTENSIONS", "TableWriter", "open_writer", "write_table", "check_table_output", "join_labels",
+           "escape_formula"]
 
+#: What :func:`write_table` writes: the table formats, and ``.json`` (one array of records).
+OUTPUT_EXTENSIONS: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".parquet", ".jsonl", ".json")
 _XLSX_CELL_LIMIT = 32_767
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
@@ -328,11 +331,44 @@ def open_writer(
             writer.close()
 
 
+def check_table_output(path: str | os.PathLike[str] | None, force: bool = False) -> None:
+    """Before any work: ``path`` names a format :func:`write_table` writes, and can be written.
+
+    Raises:
+        UnsupportedFormatError: the extension is not one of :data:`OUTPUT_EXTENSIONS`.
+        OutputExistsError: the file exists and ``force`` is not set.
+
+    Example:
+        >>> check_table_output("drivers.json")  # doctest: +SKIP
+    """
+    from ..errors import UnsupportedFormatError
+
+    if path is None or str(path) == "-":
+        return
+    if Path(path).suffix.lower() not in OUTPUT_EXTENSIONS:
+        raise UnsupportedFormatError(str(path), OUTPUT_EXTENSIONS, role="output")
+    check_output_path(path, force)
+
+
 def write_table(
     frame: pd.DataFrame, path: str | os.PathLike[str], force: bool = False, list_columns: Sequence[str] = (),
     formula_escape: bool | None = None,
 ) -> Path:
-    """Write a whole DataFrame atomically; the format follows the extension."""
+    """Write a whole DataFrame atomically; the format follows the extension.
+
+    ``.csv``, ``.tsv``, ``.xlsx``, ``.parquet`` and ``.jsonl`` as :class:`TableWriter` writes them
+    (``"-"``: CSV on standard output); ``.json``: one array of records (UTF-8, indented), the
+    file the CLI's ``-o x.json`` writes. The file appears only when writing succeeded, and an
+    existing one is refused unless ``force``.
+
+    Example:
+        >>> write_table(pd.DataFrame({"a": [1]}), "out.parquet", force=True)  # doctest: +SKIP
+        PosixPath('out.parquet')
+    """
+    if str(path) != "-" and Path(path).suffix.lower() == ".json":
+        with atomic_output(path, force) as tmp:
+            frame.to_json(tmp, orient="records", force_ascii=False, indent=1)
+        return Path(path)
     with open_writer(path, force, list_columns, formula_escape=formula_escape) as writer:
         writer.write(frame)
     return Path(path)

@@ -13,19 +13,22 @@ import html
 import math
 import os
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..errors import ColumnError, ConfigError, format_choices, option
+from ..cells import TEXT_COLUMN_NAMES, find_comment_column
+from ..drivers import DriverTable
+from ..errors import ColumnError, format_choices, option
 from ..schema import TOPIC_EVIDENCE
+from ..scores import ScoreSpec
 from ._verbatims import evidence_spans, highlight_excerpt, representative_rows
 
-__all__ = ["build_report", "write_report", "TEXT_COLUMN_NAMES", "SEGMENT_COLUMN_NAMES", "default_segment"]
+__all__ = ["build_report", "write_report", "report_file", "TEXT_COLUMN_NAMES", "SEGMENT_COLUMN_NAMES",
+           "default_segment"]
 
-#: Column names tried, in order, when the comment column is not given.
-TEXT_COLUMN_NAMES: tuple[str, ...] = ("comment", "comments", "text", "verbatim", "feedback", "review", "message")
 #: Column names tried, in order (case-insensitive), for the default segment; language comes last.
 SEGMENT_COLUMN_NAMES: tuple[str, ...] = (
     "segment", "journey_stage", "journey stage", "stage", "touchpoint", "journey", "channel", "customer_segment",
@@ -55,28 +58,12 @@ def default_segment(tagged: pd.DataFrame) -> str | None:
     return None
 
 
-def _text_column(tagged: pd.DataFrame, text: str | None) -> str | None:
-    if text is not None:
-        if text not in tagged.columns:
-            raise ColumnError(
-                f"text column {text!r} is not in the tagged table; available columns: "
-                f"{format_choices(tagged.columns)}; pass the comment column with {option('text=', '--text')}"
-            )
-        return text
-    lower = {str(c).lower(): str(c) for c in tagged.columns}
-    for name in TEXT_COLUMN_NAMES:
-        if name in lower:
-            return lower[name]
-    return None
-
-
-def _metric_headline(tagged: pd.DataFrame, score: str, metric: str, scale: object, direction: str | None) -> dict:
-    from .. import scores
+def _score_rows(tagged: pd.DataFrame, spec: ScoreSpec, by: str | None = None) -> pd.DataFrame:
+    from ..scores import score_table
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the drivers step warns once already
-        table = scores.score_table(tagged, **{metric: score}, **scores.score_options(metric, scale, direction))
-    return table.set_index("metric").to_dict("index")
+        return score_table(tagged, by=by, spec=spec)
 
 
 def _card(label: str, value: str, sub: str) -> str:
@@ -145,7 +132,8 @@ def _verbatims_html(
     return "".join(blocks)
 
 
-def _driver_table_html(drivers: pd.DataFrame, metric: str) -> str:
+def driver_table_html(drivers: pd.DataFrame, metric: str) -> str:
+    """The driver table as an HTML table (one row per driver, figures rounded for reading)."""
     cols = ["driver", "n", "share", "metric_with", "metric_without", "impact", "ci_low", "ci_high", "weight", "flags"]
     digits = 1 if metric == "nps" else 2
     head = "".join(f"<th>{c}</th>" for c in cols)
@@ -213,8 +201,8 @@ def _trend_html(trend, metric: str) -> str:  # noqa: ANN001 - _trend.Trend
 
 def build_report(
     tagged: pd.DataFrame,
-    score: str,
-    metric: str = "nps",
+    score: str | ScoreSpec,
+    metric: str | None = None,
     by: str | None = None,
     *,
     title: str | None = None,
@@ -235,12 +223,15 @@ def build_report(
 
     Args:
         tagged: output of :func:`cxtext.tag` (or a tagged file read back).
-        score: the score column.
-        metric: ``"nps"``, ``"csat"`` or ``"ces"``.
+        score: the score: a :class:`~cxtext.scores.ScoreSpec` with its column (from
+            :func:`cxtext.scores.score_spec`), or the score column's name with ``metric``,
+            ``scale`` and ``direction`` as a shorthand.
+        metric: ``"nps"`` (default), ``"csat"`` or ``"ces"``.
         by: segment column for the "metric by segment" chart (default: :func:`default_segment`: a
             journey/channel/segment column, else ``language``).
         title: page title.
-        text: comment column for verbatims (default: ``comment``, ``text``, ... if present).
+        text: comment column for verbatims (default: :func:`cxtext.cells.find_comment_column`: the
+            one free-text column, else ``comment``, ``text``, ... if present).
         scale: answer scale (see :mod:`cxtext.scores`).
         direction: CES numeric direction.
         n_boot: bootstrap resamples for the impact intervals.
@@ -259,20 +250,20 @@ def build_report(
     """
     import plotly.offline
 
-    from ..drivers import _spec, driver_indicators, driver_table
-    from ..scores import parse_scores
+    from ..drivers import driver_indicators, driver_table
+    from ..scores import parse_scores, resolve_spec
     from ._charts import driver_chart, figure_html, heatmap_chart, quadrant_chart, segment_chart, trend_chart
 
-    if metric not in ("nps", "csat", "ces"):
-        raise ConfigError(f"metric {metric!r} is not allowed; use one of 'nps', 'csat', 'ces'")
-    text_col = _text_column(tagged, text)
+    spec = resolve_spec(score, metric, scale=scale, direction=direction)
+    score, metric = spec.column, spec.metric  # type: ignore[assignment]
+    text_col = find_comment_column(tagged, text, required=False)
     if by is not None and by not in tagged.columns:
         raise ColumnError(f"segment column {by!r} is not in the tagged table; available columns: "
                           f"{format_choices(tagged.columns)}")
-    drivers = driver_table(tagged, score, metric, scale=scale, direction=direction, n_boot=n_boot, seed=seed,
-                           min_n=min_n)
-    info = drivers.attrs["segments"]["all"]
-    head = _metric_headline(tagged, score, metric, scale, direction)
+    result: DriverTable = driver_table(tagged, spec, n_boot=n_boot, seed=seed, min_n=min_n)
+    drivers = result.table
+    info = result.segments["all"]
+    head = _score_rows(tagged, spec).set_index("metric").to_dict("index")
     segment_col = by or default_segment(tagged)
     shown = drivers if show_small else drivers[drivers["n"] >= min_n]
     hidden = int((drivers["n"] < min_n).sum()) if not show_small else 0
@@ -304,15 +295,9 @@ def build_report(
                          figure_html(heatmap_chart(drivers, metric, min_n, show_small), "cx-heatmap")))
     from ._themes import theme_sections  # themes from `cxtext themes discover`, when the table has them
 
-    sections += theme_sections(tagged, score, metric, scale=scale, direction=direction, n_boot=n_boot, seed=seed,
-                               min_n=min_n)
+    sections += theme_sections(tagged, spec, n_boot=n_boot, seed=seed, min_n=min_n)
     if segment_col:
-        from .. import scores
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            seg_table = scores.score_table(tagged, **{metric: score}, by=segment_col,
-                                           **scores.score_options(metric, scale, direction))
+        seg_table = _score_rows(tagged, spec, by=segment_col)
         how = "" if by else f" (chosen automatically; pass {option('by=', '--by')} for another column)"
         sections.append((f"By {segment_col}", "segments",
                          f"{metric.upper()} per value of <code>{html.escape(segment_col)}</code>{how}, with its 95% "
@@ -321,8 +306,8 @@ def build_report(
     if date:
         from ._trend import trend as build_trend
 
-        trend = build_trend(tagged, score, metric, date, period=period, scale=scale, direction=direction,
-                            min_n=min_n, show_small=show_small, n_boot=min(n_boot, 500), seed=seed)
+        trend = build_trend(tagged, spec, date, period=period, min_n=min_n, show_small=show_small,
+                            n_boot=min(n_boot, 500), seed=seed)
         notes_html = "".join(f" {html.escape(n)}." for n in trend.notes)
         sections.append((f"Over time, by {trend.period}", "trend",
                          f"{metric.upper()} per {trend.period} of <code>{html.escape(date)}</code> with its 95% "
@@ -332,7 +317,7 @@ def build_report(
 
     indicators = driver_indicators(tagged)
     matrix_of = {name: indicators.matrix[:, i] for i, name in enumerate(indicators.drivers["driver"])}
-    parsed = parse_scores(tagged[score], _spec(metric, scale, direction))
+    parsed = parse_scores(tagged[score], spec)
     raw = parsed.values.to_numpy(dtype=float)
     verbatim_html = _verbatims_html(tagged, ds[ds["n"] >= 1], matrix_of, text_col, raw, metric, top_drivers, verbatims)
 
@@ -370,7 +355,7 @@ def build_report(
 <h2 id="verbatims">What customers say about the top drivers</h2>
 {verbatim_html}
 <h2 id="table">All drivers</h2>
-<div class="panel">{_driver_table_html(drivers, metric)}</div>
+<div class="panel">{driver_table_html(drivers, metric)}</div>
 <div class="notes">{notes}</div>
 <footer class="meta"><p>Generated by cxtext {html.escape(__version__)}.</p></footer>
 </main></body></html>
@@ -378,10 +363,12 @@ def build_report(
 
 
 def write_report(
-    tagged: pd.DataFrame, path: str | os.PathLike[str], score: str, metric: str = "nps", *,
+    tagged: pd.DataFrame, path: str | os.PathLike[str], score: str | ScoreSpec, metric: str | None = None, *,
     force: bool = False, **options: object,
 ) -> str:
-    """Build the report and write it atomically to ``path`` (refuses to overwrite without ``force``).
+    """Build the report (:func:`build_report`, same arguments) and write it atomically to ``path``.
+
+    It refuses to overwrite an existing file without ``force``.
 
     Returns:
         The path written.
@@ -392,3 +379,26 @@ def write_report(
     with atomic_output(path, force) as tmp:
         tmp.write_text(page, encoding="utf-8")
     return str(path)
+
+
+def report_file(
+    tagged: str | os.PathLike[str], path: str | os.PathLike[str], score: str | ScoreSpec,
+    metric: str | None = None, *, force: bool = False, encoding: str | None = None, sheet: str | None = None,
+    **options: object,
+) -> str:
+    """Read a tagged file and write its report to ``path``: what ``cxtext report`` does.
+
+    The output path is checked first (nothing is read when it cannot be written); the input's
+    file name is shown in the page header. ``options`` are :func:`build_report`'s.
+
+    Example:
+        >>> report_file("tagged.csv", "report.html", score_spec("nps", "nps"))  # doctest: +SKIP
+        'report.html'
+    """
+    from ..drivers import read_tagged
+    from ..io import check_output_path
+
+    check_output_path(path, force)
+    table = read_tagged(str(tagged), encoding=encoding, sheet=sheet)
+    options.setdefault("source", Path(tagged).name)
+    return write_report(table, path, score, metric, force=force, **options)

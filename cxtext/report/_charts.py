@@ -15,13 +15,14 @@ import pandas as pd
 from ..schema import TOPIC_SENTIMENTS
 
 __all__ = ["driver_chart", "quadrant_chart", "heatmap_chart", "segment_chart", "trend_chart", "figure_html",
-           "METRIC_LABELS", "topic_importance"]
+           "METRIC_LABELS", "LAYOUT", "topic_importance"]
 
 METRIC_LABELS = {"nps": "NPS", "csat": "CSAT (mean)", "ces": "CES (mean ease)"}
 _NEG, _POS, _GREY = "#c0392b", "#1e8449", "#95a5a6"
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
             "#bcbd22", "#17becf")
-_LAYOUT: dict[str, Any] = {
+#: Plotly layout shared by every chart of the report.
+LAYOUT: dict[str, Any] = {
     "template": "plotly_white",
     "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
     "margin": {"l": 8, "r": 12, "t": 12, "b": 8},
@@ -62,7 +63,7 @@ def driver_chart(drivers: pd.DataFrame, metric: str, min_n: int, top: int = 12) 
         customdata=data["driver"], hovertemplate="%{customdata}<br>impact %{x:.2f}<extra></extra>",
     ))
     unit = "points" if metric == "nps" else "on the mean"
-    fig.update_layout(**_LAYOUT, height=max(260, 30 * len(data) + 80),
+    fig.update_layout(**LAYOUT, height=max(260, 30 * len(data) + 80),
                       xaxis_title=f"impact on {METRIC_LABELS[metric]} ({unit})")
     fig.update_xaxes(automargin=True, nticks=6)
     fig.update_yaxes(automargin=True)
@@ -107,7 +108,7 @@ def quadrant_chart(drivers: pd.DataFrame, metric: str, overall: float, min_n: in
         fig.add_vline(x=float(importance.mean()), line_dash="dot", line_color="#777")
         high = float(importance.max()) or 1.0
         fig.update_xaxes(range=[-0.08 * high, 1.12 * high])
-    fig.update_layout(**_LAYOUT, height=440, legend=_LEGEND_BELOW, showlegend=True,
+    fig.update_layout(**LAYOUT, height=440, legend=_LEGEND_BELOW, showlegend=True,
                       xaxis_title="importance (% of variance)", yaxis_title=f"{METRIC_LABELS[metric]} when mentioned")
     fig.update_xaxes(automargin=True, nticks=6)
     fig.update_yaxes(automargin=True)
@@ -150,7 +151,7 @@ def heatmap_chart(drivers: pd.DataFrame, metric: str, min_n: int = 30, show_smal
                   "title": {"text": METRIC_LABELS[metric], "side": "top"}},
         hovertemplate="%{y}:%{x}<br>%{text}<extra></extra>",
     ))
-    fig.update_layout(**_LAYOUT, height=max(300, 56 * len(topics) + 150), plot_bgcolor="#eceff1")
+    fig.update_layout(**LAYOUT, height=max(300, 56 * len(topics) + 150), plot_bgcolor="#eceff1")
     fig.update_xaxes(automargin=True, side="top")
     fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
@@ -170,7 +171,7 @@ def segment_chart(table: pd.DataFrame, metric: str, by: str) -> Any:
     overall = table[(table["metric"] == metric) & (table["segment"] == "all")]["value"]
     if len(overall):
         fig.add_vline(x=float(overall.iloc[0]), line_dash="dash", line_color="#777")
-    fig.update_layout(**_LAYOUT, height=max(240, 30 * len(data) + 90), xaxis_title=f"{METRIC_LABELS[metric]} by {_short(by, 20)}")
+    fig.update_layout(**LAYOUT, height=max(240, 30 * len(data) + 90), xaxis_title=f"{METRIC_LABELS[metric]} by {_short(by, 20)}")
     fig.update_xaxes(automargin=True, nticks=6)
     fig.update_yaxes(automargin=True)
     return fig
@@ -186,7 +187,7 @@ def trend_chart(table: pd.DataFrame, metric: str) -> Any:
                  "arrayminus": (table["value"] - table["ci_low"]).tolist(), "color": "#34495e"},
         customdata=table["n"], hovertemplate="%{text}: %{y:.2f} (n=%{customdata})<extra></extra>",
     ))
-    fig.update_layout(**_LAYOUT, height=320, yaxis_title=METRIC_LABELS[metric])
+    fig.update_layout(**LAYOUT, height=320, yaxis_title=METRIC_LABELS[metric])
     fig.update_xaxes(automargin=True, type="date", nticks=6)
     fig.update_yaxes(automargin=True)
     return fig

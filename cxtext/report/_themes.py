@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ColumnError, SmallSampleWarning
+from ..scores import ScoreSpec
 
 __all__ = ["theme_sections", "theme_tree_chart"]
 
@@ -26,7 +27,7 @@ def theme_tree_chart(drivers: pd.DataFrame, metric: str) -> Any:
     """Treemap CX topic -> theme, sized by mentions, coloured by net sentiment (-1 to +1)."""
     import plotly.graph_objects as go
 
-    from ._charts import _LAYOUT, METRIC_LABELS
+    from ._charts import LAYOUT, METRIC_LABELS
 
     themes = drivers[drivers["level"] == "theme"]
     moods = drivers[drivers["level"] == "theme_sentiment"]
@@ -63,32 +64,32 @@ def theme_tree_chart(drivers: pd.DataFrame, metric: str) -> Any:
                 "colorbar": {"title": "net sentiment"}},
         hovertext=hover, hoverinfo="text", texttemplate="%{label}<br>%{value}",
     ))
-    fig.update_layout(**{**_LAYOUT, "margin": {"l": 10, "r": 10, "t": 50, "b": 10}}, height=560,
+    fig.update_layout(**{**LAYOUT, "margin": {"l": 10, "r": 10, "t": 50, "b": 10}}, height=560,
                       title="Themes by CX topic: size = comments, colour = net sentiment (positive minus negative)")
     return fig
 
 
-def theme_sections(tagged: pd.DataFrame, score: str, metric: str, *, scale: object, direction: str | None,
-                   n_boot: int, seed: int, min_n: int) -> list[tuple[str, str, str]]:
+def theme_sections(tagged: pd.DataFrame, spec: ScoreSpec, *, n_boot: int, seed: int,
+                   min_n: int) -> list[tuple[str, str, str]]:
     """``(title, anchor, html)`` of the theme tree and the theme impacts; ``[]`` without themes."""
     from ..drivers import driver_table
-    from . import _driver_table_html
+    from . import driver_table_html
     from ._charts import driver_chart, figure_html
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SmallSampleWarning)  # flagged in the table and greyed out
-            drivers = driver_table(tagged, score, metric, scale=scale, direction=direction, n_boot=n_boot,
-                                   seed=seed, min_n=min_n, drivers="themes")
+            drivers = driver_table(tagged, spec, n_boot=n_boot, seed=seed, min_n=min_n, drivers="themes").table
     except ColumnError:
         return []
+    metric = spec.metric
     themes = drivers[drivers["level"] == "theme"]
     if themes.empty or not (themes["n"] > 0).any():
         return []
     tree = figure_html(theme_tree_chart(drivers, metric), "cx-themes")
     ordered = themes.iloc[np.argsort(-np.abs(themes["impact"].fillna(0).to_numpy()), kind="stable")]
     impact = figure_html(driver_chart(ordered, metric, min_n, top=20), "cx-theme-drivers")
-    table = _driver_table_html(drivers, metric)
+    table = driver_table_html(drivers, metric)
     return [
         ("Themes", "themes", "Topics and the themes discovered below them: size = comments, colour = net "
                              "sentiment (share positive minus share negative).", tree),

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ColumnError, ConfigError, format_choices, option
+from ..scores import ScoreSpec
 
 __all__ = ["Trend", "parse_dates", "trend"]
 
@@ -67,9 +68,8 @@ def _labels(dates: pd.Series, period: str) -> pd.Series:
 
 
 def trend(
-    tagged: pd.DataFrame, score: str, metric: str, date: str, *, period: str = "auto", scale: object = None,
-    direction: str | None = None, min_n: int = 30, show_small: bool = False, n_boot: int = 500, seed: int = 0,
-    top: int = 3,
+    tagged: pd.DataFrame, spec: ScoreSpec, date: str, *, period: str = "auto", min_n: int = 30,
+    show_small: bool = False, n_boot: int = 500, seed: int = 0, top: int = 3,
 ) -> Trend:
     """The metric (95% interval) and the ``top`` drivers by |impact| for each period of ``date``.
 
@@ -78,8 +78,8 @@ def trend(
     left out (a note counts them). Drivers mentioned fewer than ``min_n`` times in a period are
     not listed unless ``show_small``.
     """
-    from .. import scores
     from ..drivers import driver_table
+    from ..scores import score_table
 
     if date not in tagged.columns:
         raise ColumnError(f"date column {date!r} is not in the tagged table; available columns: "
@@ -104,12 +104,11 @@ def trend(
     frame = tagged.loc[known].copy()
     key = "__period__"
     frame[key] = labels[known].to_numpy()
-    options = scores.score_options(metric, scale, direction)
+    metric = spec.metric
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the whole-table analysis warned already
-        table = scores.score_table(frame, **{metric: score}, by=key, **options)
-        drivers = driver_table(frame, score, metric, by=key, scale=scale, direction=direction, n_boot=n_boot,
-                               seed=seed, min_n=min_n)
+        table = score_table(frame, by=key, spec=spec)
+        drivers = driver_table(frame, spec, by=key, n_boot=n_boot, seed=seed, min_n=min_n).table
     table = table[(table["metric"] == metric) & (table["segment"] != "all")].drop(columns=["by"])
     level = "topic_sentiment" if (drivers["level"] == "topic_sentiment").any() else "topic"
     drivers = drivers[(drivers["segment"] != "all") & (drivers["level"] == level)]

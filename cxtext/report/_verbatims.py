@@ -7,13 +7,12 @@ evidence, with its neighbours when that sentence alone is too short to read as a
 from __future__ import annotations
 
 import html
-import json
-import math
 import re
-from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ..cells import parse_evidence
 
 __all__ = ["highlight", "evidence_spans", "representative_rows", "quote_window", "excerpt", "highlight_excerpt",
            "QUOTE_MAX_WORDS", "QUOTE_MIN_WORDS"]
@@ -23,21 +22,6 @@ QUOTE_MAX_WORDS = 60
 #: A quote shorter than this takes in the neighbouring sentences (when they fit).
 QUOTE_MIN_WORDS = 12
 _WORD = re.compile(r"\S+")
-
-
-def _evidence(cell: object) -> dict[str, list[dict[str, Any]]]:
-    if isinstance(cell, dict):
-        return cell
-    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
-        return {}
-    text = str(cell).strip()
-    if not text:
-        return {}
-    try:
-        loaded = json.loads(text)
-    except ValueError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
 
 
 def evidence_spans(text: str, cell: object, topic: str) -> list[tuple[int, int]]:
@@ -51,7 +35,7 @@ def evidence_spans(text: str, cell: object, topic: str) -> list[tuple[int, int]]
         [(5, 13)]
     """
     spans: list[tuple[int, int]] = []
-    for key, items in _evidence(cell).items():
+    for key, items in parse_evidence(cell).items():
         if str(key).split("/")[0] != topic or not isinstance(items, list):
             continue
         for item in items:

@@ -34,6 +34,7 @@ from ..errors import (
     OutputExistsError,
     format_choices,
 )
+from ..cells import split_labels
 from ..schema import CX_TOPICS, LANGUAGES, MULTI_LABEL_SEPARATOR
 from .base import TopicDetector, TopicMatch
 from .codebook import BUILTIN_CODEBOOKS, builtin_codebook_path, load_codebook
@@ -50,19 +51,13 @@ _WEIGHTS = "weights.npz"
 def parse_labels(value: object, separator: str = MULTI_LABEL_SEPARATOR) -> list[str]:
     """Labels of one row: a ``;``-joined string or an iterable of strings; blanks dropped.
 
+    The rule is :func:`cxtext.cells.split_labels`'s.
+
     Example:
         >>> parse_labels("price; people;")
         ['price', 'people']
     """
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    items: Iterable[object] = value.split(separator) if isinstance(value, str) else value  # type: ignore[assignment]
-    out: list[str] = []
-    for item in items:
-        label = str(item).strip()
-        if label and label not in out:
-            out.append(label)
-    return out
+    return split_labels(value, separator)
 
 
 def _label_order(labels: Iterable[str]) -> list[str]:

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-from .errors import InputError
+from .errors import ConfigError, InputError, option
 from .io import TABLE_EXTENSIONS, open_table, open_writer
 from .io.tables import TableReader
 from ._workers import resolve_jobs, tag_in_order
 from .pipeline import Analyzer, TagStats, progress_bar, resolve_text_column
 
-__all__ = ["TagSummary", "tag_file", "tag_transcripts", "is_transcript"]
+__all__ = ["TagSummary", "tag_file", "tag_transcripts", "tag_inputs", "is_transcript"]
 
 
 @dataclass
@@ -182,3 +182,72 @@ def tag_transcripts(
     with open_writer(output, force=force, list_columns=analyzer.list_columns, metadata=metadata) as writer:
         writer.write(tagged)
     return TagSummary(len(tagged), time.perf_counter() - started, str(output), "text", list(batch.failures))
+
+
+def tag_inputs(
+    inputs: Sequence[str],
+    output: str | os.PathLike[str],
+    *,
+    text: str | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    unit: str = "turn",
+    exclude_speakers: Sequence[str] = (),
+    speakers: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    chunk_size: int = 5000,
+    jobs: int | None = None,
+    redaction: Any | None = None,
+    pseudonymize_speakers: bool = False,
+    force: bool = False,
+    progress: bool = False,
+    **analyzer_options: Any,
+) -> TagSummary:
+    """Tag what ``cxtext tag`` is given: one table, or transcripts, here or on a Dask cluster.
+
+    Transcripts (:func:`is_transcript`) go to :func:`tag_transcripts`, a table to
+    :func:`tag_file`; with ``engine="dask"`` the one folder or glob of parts goes to
+    :func:`cxtext.dask.tag_files`. A :class:`cxtext.redact.Redaction` redacts the text first
+    and its key is written at the end. ``analyzer_options`` are :class:`Analyzer`'s.
+
+    Raises:
+        ConfigError: the inputs or options do not go together (tables and transcripts mixed,
+            several tables, Dask without one input and a text column, ...).
+
+    Example:
+        >>> tag_inputs(["comments.csv"], "tagged.csv", text="comment")  # doctest: +SKIP
+    """
+    if engine == "dask":
+        from .dask import tag_files
+
+        if redaction is not None:
+            raise ConfigError(option("redaction", "--redact") + " runs with the local engine; redact the parts first "
+                              "(cxtext redact) or leave out " + option("engine='dask'", "--engine dask"))
+        if len(inputs) != 1 or not text:
+            raise ConfigError(option("engine='dask'", "--engine dask") + " takes one folder or glob of parts and "
+                              + option("text=COLUMN", "--text COLUMN") + ", e.g. "
+                              "cxtext tag \"parts/*.parquet\" --text comment --engine dask -o tagged/")
+        started = time.perf_counter()
+        rows = tag_files(inputs[0], output, text, scheduler=scheduler, force=force, **analyzer_options)
+        return TagSummary(rows, time.perf_counter() - started, str(output), text)
+    if scheduler:
+        raise ConfigError(option("scheduler=", "--scheduler") + " needs " + option("engine='dask'", "--engine dask"))
+    analyzer = Analyzer(**analyzer_options)
+    transcripts = [i for i in inputs if i != "-" and is_transcript(i)]
+    if transcripts:
+        if len(transcripts) != len(inputs):
+            raise ConfigError("give either one table or transcripts, not both; run cxtext tag once for each")
+        summary = tag_transcripts(inputs, output, analyzer, unit=unit, exclude_speakers=exclude_speakers,
+                                  speakers=speakers, force=force, progress=progress, redaction=redaction)
+    else:
+        if len(inputs) > 1:
+            raise ConfigError(f"cxtext tag reads one table at a time, got {len(inputs)}; run it once per file")
+        if pseudonymize_speakers:
+            raise ConfigError(option("pseudonymize_speakers=True", "--pseudonymize-speakers")
+                              + " is for transcripts (.txt .vtt .srt .docx), not tables")
+        summary = tag_file(inputs[0], output, analyzer, text=text, force=force, encoding=encoding,
+                           sheet=sheet, chunk_size=chunk_size, progress=progress, jobs=jobs, redaction=redaction)
+    if redaction is not None:
+        redaction.write_key()
+    return summary

@@ -137,3 +137,18 @@ def test_custom_column(tmp_path: Path) -> None:
     cb = load_codebook(path)
     assert cb.column == "brand" and cb.name == "c"
     assert [m.topic for m in cb.detector().detect(["ACME rocks"], ["it"])[0]] == ["acme"]
+
+
+def test_describe_is_what_codebook_show_prints():
+    from click.testing import CliRunner
+
+    from cxtext.cli import main
+    from cxtext.errors import ConfigError
+    from cxtext.topics import load_codebook
+
+    text = load_codebook("journey").describe("it", max_terms=3)
+    assert text.splitlines()[0].startswith("codebook journey") and "  terms: " in text
+    shown = CliRunner().invoke(main, ["codebook", "show", "journey", "--lang", "it", "--max-terms", "3"])
+    assert shown.exit_code == 0 and shown.output == text + "\n"
+    with pytest.raises(ConfigError, match="lang='xx' is not supported"):
+        load_codebook("default").describe("xx")

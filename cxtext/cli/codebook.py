@@ -32,33 +32,9 @@ def show(spec: str, lang: str, max_terms: int) -> None:
     Example:
       cxtext codebook show journey --lang it
     """
-    from ..schema import LANGUAGES
     from ..topics import load_codebook
 
-    if lang not in LANGUAGES:
-        raise UsageError(f"--lang {lang!r} is not supported; use one of {', '.join(LANGUAGES)}")
-    cb = load_codebook(spec)
-    version = f" v{cb.version}" if cb.version else ""
-    click.echo(f"codebook {cb.name}{version} -> column '{cb.column}' ({len(cb.topics)} topics)")
-    if cb.description:
-        click.echo(cb.description)
-    for s in cb.specs:
-        depth = s.path.count("/")
-        indent = "  " * depth
-        click.echo(f"\n{indent}{s.path}")
-        definition = s.definition.get(lang) or s.definition.get("en", "")
-        if definition:
-            click.echo(click.wrap_text(definition, width=100, initial_indent=indent + "  ",
-                                       subsequent_indent=indent + "  "))
-        terms = list(s.terms.get(lang, ())) + list(s.terms.get("any", ()))
-        shown = terms if max_terms <= 0 else terms[:max_terms]
-        more = f" ... (+{len(terms) - len(shown)})" if len(shown) < len(terms) else ""
-        if terms:
-            click.echo(f"{indent}  terms: {', '.join(shown)}{more}")
-        for key in ("regex", "exclude"):
-            values = list(getattr(s, key).get(lang, ())) + list(getattr(s, key).get("any", ()))
-            if values:
-                click.echo(f"{indent}  {key}: {', '.join(values[:max_terms] if max_terms > 0 else values)}")
+    click.echo(load_codebook(spec).describe(lang, max_terms))
 
 
 @codebook.command("check")

@@ -93,8 +93,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
       cxtext tag interviews/ --redact --pseudonymize-speakers --speaker-key key.csv -o turns.csv
       cxtext tag "parts/*.parquet" --text comment --engine dask --scheduler tcp://HOST:8786 -o tagged/
     """
-    from ..pipeline import Analyzer
-    from ..tagfile import is_transcript, tag_file, tag_transcripts
+    from ..tagfile import tag_inputs
 
     zero_shot_options = {"batch_size": batch_size, "device": device} if zero_shot else None
     backend_options = {"sentiment_model": sentiment_model, "emotion_model": emotion_model,
@@ -114,38 +113,15 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         topic_polar_min=topic_polar_min,
     )
     redaction = _redaction(redact, entities, names, pseudonymize_speakers, speaker_key)
+    summary = tag_inputs(inputs, output, text=text, engine=engine, scheduler=scheduler, unit=unit,
+                         exclude_speakers=exclude_speakers, speakers=speakers, encoding=encoding, sheet=sheet,
+                         chunk_size=chunk_size, jobs=jobs, redaction=redaction,
+                         pseudonymize_speakers=pseudonymize_speakers, force=force, progress=not quiet, **options)
     if engine == "dask":
-        from ..dask import tag_files
-
-        if redaction is not None:
-            raise UsageError("--redact runs with the local engine; redact the parts first (cxtext redact) "
-                             "or leave out --engine dask")
-        if len(inputs) != 1 or not text:
-            raise UsageError("--engine dask takes one folder or glob of parts and --text COLUMN, e.g. "
-                             "cxtext tag \"parts/*.parquet\" --text comment --engine dask -o tagged/")
-        rows = tag_files(inputs[0], output, text, scheduler=scheduler, force=force, **options)
         if not quiet:
-            click.echo(f"Tagged {rows:,} rows on Dask -> {output}", err=True)
+            click.echo(f"Tagged {summary.rows:,} rows on Dask -> {output}", err=True)
         return
-    if scheduler:
-        raise UsageError("--scheduler needs --engine dask")
-    analyzer = Analyzer(**options)
-    progress = not quiet
-    transcripts = [i for i in inputs if i != "-" and is_transcript(i)]
-    if transcripts:
-        if len(transcripts) != len(inputs):
-            raise UsageError("give either one table or transcripts, not both; run cxtext tag once for each")
-        summary = tag_transcripts(inputs, output, analyzer, unit=unit, exclude_speakers=exclude_speakers,
-                                  speakers=speakers, force=force, progress=progress, redaction=redaction)
-    else:
-        if len(inputs) > 1:
-            raise UsageError(f"cxtext tag reads one table at a time, got {len(inputs)}; run it once per file")
-        if pseudonymize_speakers:
-            raise UsageError("--pseudonymize-speakers is for transcripts (.txt .vtt .srt .docx), not tables")
-        summary = tag_file(inputs[0], output, analyzer, text=text, force=force, encoding=encoding,
-                           sheet=sheet, chunk_size=chunk_size, progress=progress, jobs=jobs, redaction=redaction)
     if redaction is not None:
-        redaction.write_key()
         if not quiet:
             click.echo(redaction.summary(), err=True)
     if not quiet and output != "-":

@@ -55,25 +55,14 @@ def topics(path: str, text_column: str, labels_column: str, output: str, separat
       cxtext train topics coded.csv --text comment --labels codes -o my-model/
       cxtext train topics coded.xlsx --text answer --labels codes --lang es --codebook-features none -o m/
     """
-    from ..io import check_output_path, read_table
-    from ..topics.training import train_topic_model
+    from ..topics.training import train_topics_file, validation_note, validation_table
 
-    check_output_path(output, force, folder=True)
-    frame = read_table(path)
-    model = train_topic_model(frame, text_column, labels_column, separator=separator,
+    model = train_topics_file(path, output, text_column, labels_column, force=force, separator=separator,
                               lang=None if lang == "auto" else lang, validation_size=validation_size, cv=cv,
                               random_state=seed,
                               codebook_features=None if codebook_features == "none" else codebook_features)
-    model.save(output, force=force)
     if not quiet:
-        how = f"{cv}-fold cross-validation" if cv else f"a {validation_size:.0%} validation split"
-        click.echo(f"trained on {model.n_train_} comments, {len(model.classes_)} codes; thresholds and "
-                   f"figures below from {how}:", err=True)
-    click.echo("| code | threshold | precision | recall | F1 | support (validated) | rows (all) |")
-    click.echo("|---|---|---|---|---|---|---|")
-    for label in model.classes_:
-        m = model.validation_metrics_[label]
-        click.echo(f"| {label} | {m['threshold']:.3f} | {m['precision']:.3f} | {m['recall']:.3f} | "
-                   f"{m['f1']:.3f} | {m['support']} | {model.support_[label]} |")
+        click.echo(validation_note(model), err=True)
+    click.echo(validation_table(model))
     if not quiet:
         click.echo(f"saved to {output}", err=True)

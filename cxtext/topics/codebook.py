@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ..errors import CodebookError, UnknownTopicError, format_choices
+from ..errors import CodebookError, ConfigError, UnknownTopicError, format_choices, option
 from ..schema import LANGUAGES
 
 if TYPE_CHECKING:
@@ -153,6 +153,48 @@ class Codebook:
     def detector(self) -> CodebookDetector:
         """The compiled matcher of this codebook (built once, then reused)."""
         return self._detector
+
+    def describe(self, lang: str = "en", max_terms: int = 25) -> str:
+        """The codebook as text: its header, then every topic with its definition and terms in ``lang``.
+
+        Args:
+            lang: language of the definitions, terms, regexes and exclusions shown (terms for
+                any language are shown too).
+            max_terms: terms (and regexes, exclusions) shown per topic; 0 shows them all.
+
+        Raises:
+            ConfigError: ``lang`` is not one of :data:`cxtext.schema.LANGUAGES`.
+
+        Example:
+            >>> load_codebook("default").describe("es").splitlines()[0]  # doctest: +ELLIPSIS
+            "codebook default... -> column 'topics' (... topics)"
+        """
+        import textwrap
+
+        if lang not in LANGUAGES:
+            raise ConfigError(f"{option(f'lang={lang!r}', f'--lang {lang!r}')} is not supported; "
+                              f"use one of {', '.join(LANGUAGES)}")
+        version = f" v{self.version}" if self.version else ""
+        lines = [f"codebook {self.name}{version} -> column '{self.column}' ({len(self.topics)} topics)"]
+        if self.description:
+            lines.append(self.description)
+        for s in self.specs:
+            indent = "  " * s.path.count("/")
+            lines.append(f"\n{indent}{s.path}")
+            definition = s.definition.get(lang) or s.definition.get("en", "")
+            if definition:
+                lines.append(textwrap.TextWrapper(100, initial_indent=indent + "  ", subsequent_indent=indent + "  ",
+                                                  replace_whitespace=False).fill(definition.expandtabs()))
+            terms = list(s.terms.get(lang, ())) + list(s.terms.get("any", ()))
+            shown = terms if max_terms <= 0 else terms[:max_terms]
+            more = f" ... (+{len(terms) - len(shown)})" if len(shown) < len(terms) else ""
+            if terms:
+                lines.append(f"{indent}  terms: {', '.join(shown)}{more}")
+            for key in ("regex", "exclude"):
+                values = list(getattr(s, key).get(lang, ())) + list(getattr(s, key).get("any", ()))
+                if values:
+                    lines.append(f"{indent}  {key}: {', '.join(values[:max_terms] if max_terms > 0 else values)}")
+        return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- loading

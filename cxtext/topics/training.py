@@ -1,13 +1,15 @@
 """Train a :class:`~cxtext.topics.model.TopicModel` from a coded table (used by ``cxtext train topics``)."""
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 
 from ..errors import ColumnError, InputError, format_choices
 from ..lang import check_language
 from .model import TopicModel, parse_labels
 
-__all__ = ["train_topic_model"]
+__all__ = ["train_topic_model", "train_topics_file", "validation_note", "validation_table"]
 
 
 def train_topic_model(
@@ -39,3 +41,57 @@ def train_topic_model(
     kept = list(texts[keep])
     langs = None if lang is None else [check_language(lang)] * len(kept)
     return TopicModel(**params).fit(kept, cells, langs)  # type: ignore[arg-type]
+
+
+def train_topics_file(
+    path: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    text: str,
+    labels: str,
+    *,
+    force: bool = False,
+    **options: object,
+) -> TopicModel:
+    """Train a topic model on a coded table file and save it to the folder ``output``.
+
+    The folder is checked first (nothing is read or trained when it cannot be written); the
+    table is read with :func:`cxtext.io.read_table`; ``options`` are :func:`train_topic_model`'s
+    (``separator``, ``lang``, and the :class:`TopicModel` parameters).
+
+    Example:
+        >>> model = train_topics_file("coded.csv", "my-model/", "comment", "codes")  # doctest: +SKIP
+    """
+    from ..io import check_output_path, read_table
+
+    check_output_path(output, force, folder=True)
+    model = train_topic_model(read_table(path), text, labels, **options)  # type: ignore[arg-type]
+    model.save(output, force=force)
+    return model
+
+
+def validation_note(model: TopicModel) -> str:
+    """One line on what the model was trained on and where its thresholds and figures come from.
+
+    Example:
+        >>> validation_note(model)  # doctest: +SKIP
+        'trained on 520 comments, 6 codes; thresholds and figures below from 5-fold cross-validation:'
+    """
+    how = f"{model.cv}-fold cross-validation" if model.cv else f"a {model.validation_size:.0%} validation split"
+    return (f"trained on {model.n_train_} comments, {len(model.classes_)} codes; thresholds and "
+            f"figures below from {how}:")
+
+
+def validation_table(model: TopicModel) -> str:
+    """Threshold, precision, recall, F1 and support per code, as a Markdown table.
+
+    Example:
+        >>> print(validation_table(model).splitlines()[0])  # doctest: +SKIP
+        | code | threshold | precision | recall | F1 | support (validated) | rows (all) |
+    """
+    lines = ["| code | threshold | precision | recall | F1 | support (validated) | rows (all) |",
+             "|---|---|---|---|---|---|---|"]
+    for label in model.classes_:
+        m = model.validation_metrics_[label]
+        lines.append(f"| {label} | {m['threshold']:.3f} | {m['precision']:.3f} | {m['recall']:.3f} | "
+                     f"{m['f1']:.3f} | {m['support']} | {model.support_[label]} |")
+    return "\n".join(lines)

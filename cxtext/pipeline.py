@@ -730,11 +730,11 @@ class TagStats:
         if self.fallbacks:
             parts.append(f"{self.fallbacks:,} of {self.rows:,} comments were too short or ambiguous to "
                          f"detect their language and were analysed as {default_lang!r} "
-                         "(set it with --default-lang / default_lang=)")
+                         f"(set it with {option('default_lang=', '--default-lang')})")
         if self.forced:
             parts.append(f"{self.forced:,} looked clearly written in a language not in "
                          f"{','.join(languages)} and were analysed in the closest allowed one "
-                         "(add it with --languages / languages=)")
+                         f"(add it with {option('languages=', '--languages')})")
         if parts:
             lines.append("; ".join(parts))
         if self.failed:

@@ -19,12 +19,7 @@ NEEDS = {"cxtext.backends.transformers.resolve_device": "torch"}
 
 #: examples that are wrong today, in modules other work is reshaping (strict: fixing one fails
 #: this list, so the entry goes with the fix)
-KNOWN_WRONG = {
-    "cxtext.io.writers.escape_formula": 'the docstring is not raw, so the example\'s \\" reads as " '
-                                        "and the line is a syntax error",
-    "cxtext.report._trend.parse_dates": "parse_dates reads 13/02/2024 as 2020-02-13: _DMY's year group "
-                                        r"(\d{2}|\d{4}) takes the first two digits of a four-digit year",
-}
+KNOWN_WRONG: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

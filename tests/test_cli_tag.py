@@ -223,7 +223,7 @@ def test_fallbacks_are_one_warning_line(run, tmp_path):
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.output.splitlines() if line.startswith("Warning:")]
     assert warnings == ["Warning: 100 of 150 comments were too short or ambiguous to detect their language and "
-                        "were analysed as 'en' (set it with --default-lang / default_lang=)"]
+                        "were analysed as 'en' (set it with --default-lang)"]
 
 
 def test_a_worker_that_dies_fails_the_run_cleanly(fake_models, tmp_path):

@@ -368,3 +368,12 @@ def test_weighted_score_issues_are_counted_in_rows():
     frame = pd.DataFrame({"topics": ["price", "", "price"], "nps": [3, 11, "x"]})
     with pytest.warns(Warning, match="2 of 7 values"):
         _quiet(frame, "nps", "nps", n_boot=10, weights=[5, 1, 1])
+
+
+def test_a_misspelt_weight_model_is_a_config_error():
+    from cxtext.drivers import key_driver_weights
+    from cxtext.errors import ConfigError
+
+    x = np.array([[1, 0], [0, 1], [1, 1], [0, 0]] * 5, dtype=float)
+    with pytest.raises(ConfigError, match="model 'olsx' is not allowed; use one of 'ols', 'logistic'"):
+        key_driver_weights(x, x[:, 0], model="olsx")

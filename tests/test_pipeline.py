@@ -300,7 +300,7 @@ def test_language_fallbacks_are_counted_in_one_warning(fake_models):
         cxtext.Analyzer(**fake_models).tag(frame, text="comment")
     lines = [str(w.message) for w in caught]
     assert lines == ["1,400 of 2,100 comments were too short or ambiguous to detect their language and "
-                     "were analysed as 'en' (set it with --default-lang / default_lang=)"]
+                     "were analysed as 'en' (set it with default_lang=)"]
 
 
 def test_forced_languages_are_counted(fake_models):

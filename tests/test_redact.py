@@ -196,8 +196,14 @@ def test_pseudonyms_never_collide_with_existing_labels():
 
 
 def test_speaker_key_needs_pseudonyms():
-    with pytest.raises(ConfigError, match="--speaker-key.*--pseudonymize-speakers"):
+    from cxtext.errors import cli_spelling
+
+    with pytest.raises(ConfigError, match="speaker_key= needs pseudonymize_speakers=True") as info:
         Redaction(speaker_key="key.csv")
+    assert "--" not in str(info.value)  # Python callers see the arguments they pass
+    with cli_spelling(), pytest.raises(ConfigError, match="--speaker-key needs --pseudonymize-speakers") as info:
+        Redaction(speaker_key="key.csv")
+    assert "=" not in str(info.value)  # the command line sees its flags only
 
 
 # ---- files and the command line ----------------------------------------------------------

@@ -191,8 +191,10 @@ def test_day_first_dates():
 
     dates, how = parse_dates(pd.Series(["31/01/2025", "01/02/2025", "15.03.25"]))
     assert how == "day/month/year" and [d.month for d in dates] == [1, 2, 3]
+    assert [d.year for d in dates] == [2025, 2025, 2025]  # a four-digit year is read whole
     dates, how = parse_dates(pd.Series(["01/31/2025", "02/01/2025"]))
     assert how == "month/day/year" and [d.month for d in dates] == [1, 2]
+    assert [d.year for d in dates] == [2025, 2025]
 
 
 @pytest.mark.skipif(_browser.CHROMIUM is None, reason="Chromium is not installed (apt-get install -y chromium)")

@@ -269,3 +269,10 @@ def test_one_score_spec_for_tables_drivers_and_reports():
         score_table(df, spec=score_spec("csat"))
     with pytest.raises(ConfigError, match="unknown score option"):  # a typo was ignored silently
         score_table(df, csat="sat", csat_scal=7)
+
+
+def test_a_misspelt_metric_is_a_config_error():
+    from cxtext.scores import score_options
+
+    with pytest.raises(ConfigError, match="metric 'npx' is not allowed; use one of 'nps', 'csat', 'ces'"):
+        score_options("npx")

@@ -56,7 +56,6 @@ Example:
 """
 from __future__ import annotations
 
-from ..cells import cell_text as _cell_text  # noqa: F401 - read by cxtext.themes._drivers
 from ..scores import METRICS
 from .impact import bootstrap_impact, metric_values
 from .indicators import DriverIndicators, driver_indicators, parse_topics

@@ -19,7 +19,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["shapley_r2", "relative_weights", "key_driver_weights", "collinearity_flags"]
+from ..errors import ConfigError, format_choices
+
+__all__ = ["shapley_r2", "relative_weights", "key_driver_weights", "collinearity_flags", "WEIGHT_MODELS"]
+
+#: the decompositions of :func:`key_driver_weights`
+WEIGHT_MODELS: tuple[str, ...] = ("ols", "logistic")
 
 _EXACT_SHAPLEY_MAX = 15
 _VIF_MAX = 10.0
@@ -172,6 +177,8 @@ def key_driver_weights(x: np.ndarray, y: np.ndarray, model: str = "ols",
     Returns:
         ``(weights, r2, method)``; ``method`` names the decomposition used.
     """
+    if model not in WEIGHT_MODELS:
+        raise ConfigError(f"model {model!r} is not allowed; use one of {format_choices(WEIGHT_MODELS)}")
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     freq = None if weights is None else np.asarray(weights, dtype=float)

@@ -46,7 +46,7 @@ _NESTED = (dict, list, tuple, np.ndarray)
 
 
 def escape_formula(value: str) -> str:
-    """``'=1+1'`` -> ``"'=1+1"``: text a spreadsheet would run as a formula gets a leading quote.
+    r"""``'=1+1'`` -> ``"'=1+1"``: text a spreadsheet would run as a formula gets a leading quote.
 
     Plain numbers (``-3``, ``+4.5``) and every other text come back unchanged.
 

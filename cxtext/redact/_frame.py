@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import ConfigError, InputError
+from ..errors import ConfigError, InputError, option
 from ._people import person_names
 from ._redactor import Redactor, check_entities
 
@@ -146,7 +146,8 @@ class Redaction:
     def __post_init__(self) -> None:
         self.entities = check_entities(self.entities)
         if self.speaker_key is not None and not self.pseudonymize_speakers:
-            raise ConfigError("--speaker-key (speaker_key=) needs --pseudonymize-speakers (pseudonymize_speakers=True): "
+            raise ConfigError(f"{option('speaker_key=', '--speaker-key')} needs "
+                              f"{option('pseudonymize_speakers=True', '--pseudonymize-speakers')}: "
                               "without pseudonyms there is no key to write")
         if self.speaker_key is not None and Path(self.speaker_key).is_dir():
             raise ConfigError(f"--speaker-key {str(self.speaker_key)!r} is a folder; give a .csv file name")

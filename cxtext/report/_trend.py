@@ -13,7 +13,7 @@ from ..scores import ScoreSpec
 
 __all__ = ["Trend", "parse_dates", "trend"]
 
-_DMY = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T].*)?\s*")
+_DMY = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T].*)?\s*")
 PERIODS = ("auto", "month", "quarter")
 
 

@@ -19,7 +19,7 @@ from ..cells import segment_label
 from ..errors import ColumnError, ConfigError, format_choices, option
 from .intervals import mean_interval, nps_interval, wilson_interval
 from .parsing import SCORE_ISSUE, ParsedScores, check_label_column, parse_scores, warn_issues
-from .spec import ScoreSpec, ces_spec, csat_spec, nps_spec
+from .spec import METRICS, ScoreSpec, ces_spec, csat_spec, nps_spec
 
 __all__ = [
     "MetricResult",
@@ -333,6 +333,8 @@ def score_options(metric: str, scale: object = None, direction: str | None = Non
         >>> score_options("csat", 7)
         {'csat_scale': 7}
     """
+    if metric not in METRICS:
+        raise ConfigError(f"metric {metric!r} is not allowed; use one of {format_choices(METRICS)}")
     if metric == "nps":
         return {"nps_scale": scale or "0-10"}
     if metric == "csat":

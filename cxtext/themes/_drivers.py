@@ -58,7 +58,8 @@ def theme_sentiments(tagged: pd.DataFrame) -> tuple[list[list[str]], list[dict[s
     Raises:
         ColumnError: the table has no themes (neither discovered nor tagged subtopics).
     """
-    from ..drivers import _cell_text, parse_topics
+    from ..cells import cell_text
+    from ..drivers import parse_topics
 
     if THEMES in tagged.columns:
         themes = [parse_topics(v) for v in tagged[THEMES].tolist()]
@@ -78,7 +79,7 @@ def theme_sentiments(tagged: pd.DataFrame) -> tuple[list[list[str]], list[dict[s
                 for t in row:
                     name = topic_sentiment_column(t.split("/", 1)[0])
                     if name in tagged.columns and name not in columns:
-                        columns[name] = [_cell_text(v) for v in tagged[name].tolist()]
+                        columns[name] = [cell_text(v) for v in tagged[name].tolist()]
             sentiments = [{t: columns.get(topic_sentiment_column(t.split("/", 1)[0]), [""] * len(themes))[i]
                            for t in row} for i, row in enumerate(themes)]
             return themes, sentiments

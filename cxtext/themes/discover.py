@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import ColumnError, InputError, UnsupportedFormatError, format_choices
+from ..errors import ColumnError, InputError, UnsupportedFormatError, format_choices, option
 from ..schema import LANGUAGE, LANGUAGES, THEME_COLUMNS, THEMES, UNDETERMINED
 from .model import ThemeModel
 
@@ -180,7 +180,7 @@ def discover_themes(
     clash = [c for c in names if c in set(map(str, frame.columns))]
     if clash:
         raise ColumnError(f"the input already has column(s) {format_choices(clash)}, which cxtext themes discover "
-                          "adds; choose a prefix for the new columns with --prefix (prefix=), e.g. --prefix new_")
+                          "adds; choose a prefix for the new columns, e.g. " + option("prefix='new_'", "--prefix new_"))
     columns = model.fit_transform(frame[column].tolist(), _given_languages(frame, prefix), progress=progress)
     out = frame.copy()
     for name, values in zip(names, (columns[c] for c in THEME_COLUMNS)):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, format_choices
+from ..errors import ConfigError, format_choices, option
 from ..schema import TOPICS
 from .base import TopicDetector, TopicMatch
 from .codebook import Codebook, load_codebook
@@ -98,8 +98,8 @@ def resolve_detectors(
     model_detector: TopicDetector | None = None
     if zero_shot:
         if topic_model is None:
-            raise ConfigError("zero_shot=True needs a model: pass topic_model='<NLI model name or folder>' "
-                              "(--topic-model)")
+            model = option("topic_model='<NLI model name or folder>'", "--topic-model <NLI model name or folder>")
+            raise ConfigError(f"{option('zero_shot=True', '--zero-shot')} needs a model: pass {model}")
         from .zeroshot import ZeroShotTopicDetector
 
         model_detector = ZeroShotTopicDetector(codebook=topics_codebook, model=str(topic_model),

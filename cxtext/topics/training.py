@@ -5,7 +5,7 @@ import os
 
 import pandas as pd
 
-from ..errors import ColumnError, InputError, format_choices
+from ..errors import ColumnError, InputError, format_choices, option
 from ..lang import check_language
 from .model import TopicModel, parse_labels
 
@@ -30,13 +30,13 @@ def train_topic_model(
         >>> train_topic_model(frame, "c", "codes", validation_size=0.5).classes_
         ('price', 'people')
     """
-    for role, column in (("--text", text), ("--labels", labels)):
+    for role, column in ((option("text", "--text"), text), (option("labels", "--labels"), labels)):
         if column not in frame.columns:
             raise ColumnError(f"{role} column {column!r} is not in the table; columns: {format_choices(frame.columns)}")
     texts = frame[text].astype("string").fillna("")
     keep = texts.str.strip() != ""
     if not keep.any():
-        raise InputError(f"column {text!r} has no text; check --text")
+        raise InputError(f"column {text!r} has no text; check {option('text=', '--text')}")
     cells = [parse_labels(v, separator) if isinstance(v, str) else parse_labels(v) for v in frame.loc[keep, labels]]
     kept = list(texts[keep])
     langs = None if lang is None else [check_language(lang)] * len(kept)

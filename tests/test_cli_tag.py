@@ -281,3 +281,24 @@ def test_workers_end_when_the_parent_is_killed(tmp_path):
     while time.time() < deadline and any(os.path.exists(f"/proc/{w}") for w in workers):
         time.sleep(0.2)
     assert workers and not any(os.path.exists(f"/proc/{w}") for w in workers)
+
+
+def test_a_slow_backend_gets_small_chunks(fake_models, tmp_path):
+    """``Backend.chunk_rows`` caps the rows of each chunk (so that every worker stays busy)."""
+    from conftest import KeywordBackend
+
+    from cxtext.backends import register_backend
+    from cxtext.pipeline import Analyzer
+    from cxtext.tagfile import tag_file
+
+    @register_backend("keywords-slow")
+    class SlowKeywords(KeywordBackend):
+        chunk_rows = 3
+
+    source = tmp_path / "in.csv"
+    write_table(pd.DataFrame({"comment": [f"great product number {i}" for i in range(500)]}), source)
+    analyzer = Analyzer(backend="keywords-slow")
+    tag_file(source, tmp_path / "out.csv", analyzer, text="comment", jobs=1)
+    sizes = [len(call) for call in analyzer.backend_.calls[1:]]  # after the warm-up's call
+    assert sum(sizes) >= 500 and max(sizes) <= 3
+    assert read_table(tmp_path / "out.csv")["comment"].tolist() == [f"great product number {i}" for i in range(500)]

@@ -71,6 +71,9 @@ class Backend(ABC):
 
     #: Registered name, e.g. ``"fast"``.
     name: str = ""
+    #: Most rows per chunk handed to a worker process (``None``: the caller's default). Slow
+    #: backends set it small, so that every worker has rows to tag until the end of a run.
+    chunk_rows: int | None = None
 
     @abstractmethod
     def analyze(self, texts: Sequence[str], langs: Sequence[str]) -> list[Prediction]:

@@ -104,6 +104,11 @@ def test_train_topics(runner: CliRunner, tmp_path: Path) -> None:
     missing = runner.invoke(main, ["train", "topics", str(data), "--text", "body", "--labels", "codes",
                                    "-o", str(tmp_path / "m2")])
     assert missing.exit_code == 2 and "'body'" in missing.output and not (tmp_path / "m2").exists()
+    # bad values are named as the command line spells them, not as Python arguments
+    for flag, value in (("--cv", "1"), ("--validation-size", "2")):
+        bad = runner.invoke(main, [*args, "--force", flag, value])
+        assert bad.exit_code == 2 and f"{flag} {value}" in bad.output, bad.output
+        assert "cv=" not in bad.output and "validation_size=" not in bad.output
 
 
 def test_train_topics_codebook_features_and_language(runner: CliRunner, tmp_path: Path) -> None:

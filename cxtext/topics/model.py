@@ -33,6 +33,7 @@ from ..errors import (
     ModelWarning,
     OutputExistsError,
     format_choices,
+    option,
 )
 from ..cells import split_labels
 from ..schema import CX_TOPICS, LANGUAGES, MULTI_LABEL_SEPARATOR
@@ -132,9 +133,11 @@ class TopicModel(ClassifierMixin, BaseEstimator):
         if not (isinstance(self.n_features, int) and 2**8 <= self.n_features <= 2**24):
             raise ConfigError(f"n_features={self.n_features!r} is not allowed; use an int between 2**8 and 2**24")
         if not 0.0 < float(self.validation_size) < 1.0:
-            raise ConfigError(f"validation_size={self.validation_size!r} must be between 0 and 1 (e.g. 0.2)")
+            given = option(f"validation_size={self.validation_size!r}", f"--validation-size {self.validation_size}")
+            raise ConfigError(f"{given} must be between 0 and 1 (e.g. 0.2)")
         if not (isinstance(self.cv, int) and (self.cv == 0 or 2 <= self.cv <= 20)):
-            raise ConfigError(f"cv={self.cv!r} is not allowed; use 0 (one validation split) or 2..20 folds")
+            given = option(f"cv={self.cv!r}", f"--cv {self.cv}")
+            raise ConfigError(f"{given} is not allowed; use 0 (one validation split) or 2..20 folds")
         if float(self.C) <= 0:
             raise ConfigError(f"C={self.C!r} must be a positive number (e.g. 4.0)")
         if self.codebook_features is not None and self.codebook_features not in BUILTIN_CODEBOOKS:

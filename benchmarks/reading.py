@@ -48,9 +48,10 @@ from sklearn.metrics import f1_score
 import cxtext
 from cxtext.schema import LANGUAGES
 
+from _table import Row, print_table  # noqa: E402 - benchmarks/ is the script's folder
+
 ROOT = Path(__file__).resolve().parents[1]
 TOPICS = ("price", "product", "people", "process", "place", "promotion")
-Row = tuple[str, str, dict[str, str], str]  # section, system, {lang: value}, note
 
 
 def bucket(ids: Sequence[object]) -> np.ndarray:
@@ -250,14 +251,6 @@ def speed_rows(corpus: pd.DataFrame, system: System, n: int) -> list[Row]:
              {"all": f"{len(texts) / wall:,.0f} / {len(texts) / cpu:,.0f}"}, f"n={len(texts)}, load avg {load:.1f}")]
 
 
-def print_table(rows: list[Row]) -> None:
-    cols = [*LANGUAGES, "all"]
-    print("| set / metric | system | " + " | ".join(cols) + " | note |")
-    print("|---|---|" + "---|" * len(cols) + "---|")
-    for section, system, cells, note in rows:
-        print(f"| {section} | {system} | " + " | ".join(cells.get(c, "") for c in cols) + f" | {note} |")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -287,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += speed_rows(corpus, system, args.speed_n)
     rows.sort(key=lambda r: r[0])
     print(f"part: {args.part}; cxtext {cxtext.__version__}")
-    print_table(rows)
+    print_table(rows, first="set / metric")
     return 0
 
 

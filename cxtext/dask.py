@@ -178,8 +178,7 @@ def scores(ddf: Any, nps: str | None = None, csat: str | None = None, ces: str |
     import numpy as np
     import pandas as pd
 
-    from .scores import score_table
-    from .scores import specs_of
+    from .scores import score_table, specs_of
 
     specs = specs_of(nps, csat, ces, spec, **options) if spec is not None or nps or csat or ces else []
     columns = list(dict.fromkeys([c for c in [by] + [s.column for s in specs] if c]))

@@ -526,7 +526,7 @@ class Analyzer:
                 of an output column (use ``prefix``).
         """
         self.prepare()
-        column = resolve_text_column(frame, text)
+        column = find_comment_column(frame, text)
         self.check_columns(frame.columns)
         self.stats_ = TagStats()
         parts = []
@@ -767,14 +767,6 @@ def progress_bar(total: int | None, enabled: bool):  # noqa: ANN201 - tqdm (disa
            if total else "{n_fmt} rows [{elapsed}, {rate_noinv_fmt}]")
     return tqdm(total=total, disable=not enabled, unit=" rows", unit_scale=True, delay=2, leave=False,
                 bar_format=fmt)
-
-
-def resolve_text_column(frame: pd.DataFrame, text: str | None) -> str:
-    """The text column: ``text`` if given (must exist), else the one free-text column.
-
-    See :func:`cxtext.cells.find_comment_column` (``required=True``).
-    """
-    return find_comment_column(frame, text)  # type: ignore[return-value]
 
 
 def tag(frame: pd.DataFrame, text: str | None = None, *, progress: bool = False, **options: Any) -> pd.DataFrame:

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+from .cells import find_comment_column
 from .errors import ConfigError, InputError, option
 from .io import TABLE_EXTENSIONS, open_table, open_writer
 from .io.tables import TableReader
 from ._workers import resolve_jobs, tag_in_order
-from .pipeline import Analyzer, TagStats, progress_bar, resolve_text_column
+from .pipeline import Analyzer, TagStats, progress_bar
 
 __all__ = ["TagSummary", "tag_file", "tag_transcripts", "tag_inputs", "is_transcript"]
 
@@ -105,7 +106,7 @@ def _tag_table(reader: TableReader, output: str | os.PathLike[str], analyzer: An
         import pandas as pd
 
         first = pd.DataFrame({c: pd.Series([], dtype=object) for c in reader.columns})
-    column = resolve_text_column(first, text)
+    column = find_comment_column(first, text)
     analyzer.check_columns(reader.columns)
     metadata = {"cxtext": str(analyzer.describe())}
     stats = TagStats()

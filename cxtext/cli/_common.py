@@ -25,7 +25,6 @@ __all__ = [
     "speaker_options",
     "warnings_shown_unless",
     "print_table",
-    "check_frame_output",
     "score_spec_options",
     "bootstrap_options",
 ]
@@ -238,10 +237,3 @@ def bootstrap_options(min_n_help: str) -> Callable[[F], F]:
                             help="Bootstrap resamples.")(func)
 
     return decorate
-
-
-def check_frame_output(output: str | None, force: bool) -> None:
-    """Before any work: ``output`` has a name :func:`cxtext.io.write_table` writes, and can be written."""
-    from ..io import check_table_output
-
-    check_table_output(output, force)

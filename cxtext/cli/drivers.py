@@ -7,7 +7,6 @@ import click
 
 from ._common import (
     bootstrap_options,
-    check_frame_output,
     dask_engine_options,
     force_option,
     input_file_options,
@@ -65,9 +64,9 @@ def drivers(tagged: str, spec: ScoreSpec, by: str | None, kind: str,
       cxtext drivers themed.csv --score nps --drivers themes -o theme_drivers.csv
     """
     from ..drivers import driver_table, read_tagged
-    from ..io import write_table
+    from ..io import check_table_output, write_table
 
-    check_frame_output(output, force)
+    check_table_output(output, force)
     options = dict(model=model, n_boot=n_boot, seed=seed, min_n=min_n)
     if engine == "dask":
         if kind != "topics":

@@ -4,7 +4,6 @@ from __future__ import annotations
 import click
 
 from ._common import (
-    check_frame_output,
     dask_engine_options,
     force_option,
     input_file_options,
@@ -59,11 +58,10 @@ def scores(file: str, nps_col: str | None, csat_col: str | None, ces_col: str | 
       cxtext scores tagged/ --nps score --engine dask --scheduler tcp://HOST:8786 -o s.csv
     """
     from ..drivers import read_tagged
-    from ..io import check_output_path, write_table
-    from ..scores import score_table, validate_scores
-    from ..scores import specs_of
+    from ..io import check_output_path, check_table_output, write_table
+    from ..scores import score_table, specs_of, validate_scores
 
-    check_frame_output(output, force)
+    check_table_output(output, force)
     if issues:
         check_output_path(issues, force)
     specs = specs_of(nps_col, csat_col, ces_col, nps_scale=nps_scale, csat_scale=csat_scale,

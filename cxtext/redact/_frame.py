@@ -295,16 +295,17 @@ def redact_file(
 def _redact_table(reader: Any, output: str | os.PathLike[str], redaction: Redaction, text: Sequence[str],
                   force: bool, chunk_size: int, started: float, progress: bool) -> RedactSummary:
     from ..io import open_writer
-    from ..pipeline import progress_bar, resolve_text_column
+    from ..cells import find_comment_column
+    from ..pipeline import progress_bar
 
     chunks = reader.chunks(chunk_size)
     first = next(chunks, None)
     if first is None:
         first = pd.DataFrame({c: pd.Series([], dtype=object) for c in reader.columns})
-    columns = list(text) or [resolve_text_column(first, None)]
+    columns = list(text) or [find_comment_column(first, None)]
     missing = [c for c in columns if c not in first.columns]
     if missing:
-        resolve_text_column(first, missing[0])  # raises the column error with the columns listed
+        find_comment_column(first, missing[0])  # raises the column error with the columns listed
     rows = 0
     bar = progress_bar(reader.count_rows(), progress)
     try:

@@ -89,7 +89,7 @@ def _check_outputs(output: str, codebook_out: str | None, themes_out: str | None
 def _read(sources: Sequence[str], text: str | None, encoding: str | None, sheet: str | None,
           transcript_options: dict[str, Any]) -> tuple[pd.DataFrame, str, list[Any]]:
     from ..io import read_table
-    from ..pipeline import resolve_text_column
+    from ..cells import find_comment_column
     from ..tagfile import is_transcript
 
     transcripts = [s for s in sources if s != "-" and is_transcript(s)]
@@ -106,7 +106,7 @@ def _read(sources: Sequence[str], text: str | None, encoding: str | None, sheet:
     frame = read_table(sources[0], encoding=encoding, sheet=sheet)
     if frame.empty:
         raise InputError(f"{sources[0]!r} has no rows; themes need comments")
-    return frame, resolve_text_column(frame, text), []
+    return frame, find_comment_column(frame, text), []
 
 
 def _given_languages(frame: pd.DataFrame, prefix: str) -> list[object] | None:

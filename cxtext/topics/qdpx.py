@@ -214,9 +214,9 @@ def build_project(
     if transcripts:
         text = "text"
     else:
-        from ..pipeline import resolve_text_column
+        from ..cells import find_comment_column
 
-        text = resolve_text_column(tagged, text or ("text" if "text" in tagged.columns else None))
+        text = find_comment_column(tagged, text or ("text" if "text" in tagged.columns else None))
 
     from .. import __version__
 

@@ -19,7 +19,8 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .aggregate import TOPIC_POLAR_MIN, VERDICT_WEIGHT, aggregate_predictions, comment_prediction, topic_sentiment
+from .aggregate import (TOPIC_CONFLICTS, TOPIC_POLAR_MIN, VERDICT_WEIGHT, aggregate_predictions, comment_prediction,
+                        topic_sentiment)
 from .backends import get_backend
 from .backends.base import Backend, Prediction
 from .cells import find_comment_column
@@ -170,6 +171,9 @@ class Analyzer:
         verdict_weight: weight of the backend's reading of a whole multi-clause comment in its
             sentiment, against the clauses' aggregate (see
             :func:`cxtext.aggregate.comment_prediction`); 0 = the clauses alone.
+        topic_conflict: what ``sentiment_<topic>`` is when one clause that mentions the topic
+            is positive and another negative: ``verdict`` (default), the comment's sentiment
+            when it is positive or negative, else ``mixed``; ``mixed``: always ``mixed``.
 
     The parameters stay attributes of the same names (:meth:`get_params`, :meth:`set_params`);
     one changed after the analyzer was prepared (``analyzer.backend = "lexicon"``) takes effect at
@@ -199,6 +203,7 @@ class Analyzer:
         topic_polar_min: float | None = TOPIC_POLAR_MIN,
         topic_context: bool = True,
         verdict_weight: float = VERDICT_WEIGHT,
+        topic_conflict: str = "verdict",
     ) -> None:
         self.languages = languages
         self.lang = lang
@@ -215,6 +220,7 @@ class Analyzer:
         self.topic_polar_min = topic_polar_min
         self.topic_context = topic_context
         self.verdict_weight = verdict_weight
+        self.topic_conflict = topic_conflict
 
     # -- set-up -----------------------------------------------------------------------
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -245,6 +251,9 @@ class Analyzer:
         if not 0.0 <= float(self.verdict_weight) <= 1.0:
             raise ConfigError(f"verdict_weight={self.verdict_weight!r} must be between 0 and 1 "
                               f"(default {VERDICT_WEIGHT}; 0 = the clauses alone)")
+        if self.topic_conflict not in TOPIC_CONFLICTS:
+            raise ConfigError(f"topic_conflict={self.topic_conflict!r} is not one of "
+                              f"{format_choices(TOPIC_CONFLICTS)} (default 'verdict')")
         if self.topic_polar_min is not None and not 0.0 <= float(self.topic_polar_min) <= 1.0:
             raise ConfigError(f"topic_polar_min={self.topic_polar_min!r} must be between 0 and 1 "
                               f"(default {TOPIC_POLAR_MIN}; None or 1 keeps the model's neutral)")
@@ -340,6 +349,7 @@ class Analyzer:
         info["topic_polar_min"] = "off" if self.topic_polar_min is None else f"{float(self.topic_polar_min):g}"
         info["topic_context"] = "on" if self.topic_rule_ else "off"
         info["verdict_weight"] = f"{float(self.verdict_weight):g}"
+        info["topic_conflict"] = self.topic_conflict
         return info
 
     # -- analysis ---------------------------------------------------------------------
@@ -502,7 +512,8 @@ class Analyzer:
         for pred, matches in cached:
             for top in {m.top_level for m in matches[0]}:
                 per_topic.setdefault(top, []).append(pred)
-        sentiments = {t: topic_sentiment(per_topic[t], self.topic_polar_min)
+        verdict = prediction.sentiment if self.topic_conflict == "verdict" else None
+        sentiments = {t: topic_sentiment(per_topic[t], self.topic_polar_min, verdict)
                       for t in main.top_level_topics if t in per_topic}
         found = [_topics(d, [(clause.start, c[1][k]) for clause, c in zip(clauses, cached)])
                  for k, d in enumerate(self.topic_detectors_)]

@@ -302,3 +302,16 @@ def test_a_slow_backend_gets_small_chunks(fake_models, tmp_path):
     sizes = [len(call) for call in analyzer.backend_.calls[1:]]  # after the warm-up's call
     assert sum(sizes) >= 500 and max(sizes) <= 3
     assert read_table(tmp_path / "out.csv")["comment"].tolist() == [f"great product number {i}" for i in range(500)]
+
+
+def test_topic_conflict_flag(run, tmp_path):
+    source = tmp_path / "c.csv"
+    source.write_text("comment\n\"Great product, great staff, great delivery, lovely store. Bad product.\"\n")
+    for choice, expected in (("verdict", "positive"), ("mixed", "mixed")):
+        out = tmp_path / f"{choice}.csv"
+        result = run(source, "--text", "comment", "--topic-conflict", choice, "-o", out)
+        assert result.exit_code == 0, result.output
+        assert pd.read_csv(out, keep_default_na=False)["sentiment_product"].tolist() == [expected]
+    result = run(source, "--text", "comment", "--topic-conflict", "average", "-o", tmp_path / "x.csv")
+    assert result.exit_code == 2 and "--topic-conflict" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x.csv").exists()

@@ -72,6 +72,29 @@ def test_topic_clause_called_neutral_counts_as_its_likelier_polarity_unless_clea
     assert topic_sentiment([_neutral(0.30, 0.05)], polar_min=None) == "neutral"
 
 
+def test_topic_whose_clauses_disagree_takes_a_polar_verdict():
+    praise, complaint = _p(0.8), _p(-0.8)
+    assert topic_sentiment([praise, complaint], verdict="positive") == "positive"
+    assert topic_sentiment([praise, complaint], verdict="negative") == "negative"
+    assert topic_sentiment([praise, complaint], verdict="neutral") == "mixed"
+    assert topic_sentiment([praise, complaint]) == "mixed"
+    # clauses that agree keep their polarity whatever the verdict
+    assert topic_sentiment([complaint, _p(0.0)], verdict="positive") == "negative"
+
+
+def test_analyzer_topic_conflict_option(fake_models):
+    text = "Great product, great staff, great delivery, lovely store. Bad product."
+    by_verdict = cxtext.Analyzer(verdict_weight=0.6, **fake_models)(text)
+    strict = cxtext.Analyzer(verdict_weight=0.6, topic_conflict="mixed", **fake_models)(text)
+    assert by_verdict.sentiment == strict.sentiment == "positive"
+    assert by_verdict.topic_sentiment["product"] == "positive"
+    assert strict.topic_sentiment["product"] == "mixed"
+    assert by_verdict.topic_sentiment["people"] == strict.topic_sentiment["people"] == "positive"
+    assert cxtext.Analyzer(**fake_models).describe()["topic_conflict"] == "verdict"
+    with pytest.raises(ConfigError, match="topic_conflict"):
+        cxtext.Analyzer(topic_conflict="average", **fake_models).prepare()
+
+
 def test_analyzer_topic_polar_min_option(fake_models):
     assert cxtext.Analyzer(topic_polar_min=None).describe()["topic_polar_min"] == "off"
     assert cxtext.Analyzer().describe()["topic_polar_min"] == "0.15"

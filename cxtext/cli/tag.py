@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..aggregate import TOPIC_POLAR_MIN
+from ..aggregate import TOPIC_CONFLICTS, TOPIC_POLAR_MIN
 from ..schema import LANGUAGES
 from ._common import UsageError, force_option, library_call, quiet_option, table_io_options
 from .redact import redaction_options
@@ -41,6 +41,9 @@ __all__ = ["tag"]
 @click.option("--topic-polar-min", default=TOPIC_POLAR_MIN, show_default=True, type=click.FloatRange(0, 1),
               help="A topic clause the model calls neutral counts as positive/negative in sentiment_<topic> "
                    "when that probability reaches this; 1 keeps the model's neutral.")
+@click.option("--topic-conflict", default="verdict", show_default=True, type=click.Choice(TOPIC_CONFLICTS),
+              help="sentiment_<topic> when one clause on the topic is positive and another negative: the "
+                   "comment's verdict (when positive or negative), or always mixed.")
 @click.option("--prefix", default="", metavar="TEXT", help="Prefix for the added column names, e.g. cx_.")
 @click.option("--encoding", metavar="NAME", help="Encoding of a CSV/TSV input (default: detect UTF-8, else cp1252/latin-1).")
 @click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx input (default: the first).")
@@ -70,7 +73,8 @@ __all__ = ["tag"]
 def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, default_lang: str | None,
         languages: str, backend: str, codebooks: tuple[str, ...], topic_model: str | None,
         topic_combine: str, zero_shot: bool, sentiment_model: str | None, emotion_model: str | None,
-        label_map: str | None, batch_size: int | None, device: str | None, topic_polar_min: float, prefix: str,
+        label_map: str | None, batch_size: int | None, device: str | None, topic_polar_min: float,
+        topic_conflict: str, prefix: str,
         encoding: str | None, sheet: str | None, chunk_size: int, jobs: int, engine: str,
         scheduler: str | None, unit: str,
         exclude_speakers: tuple[str, ...], speakers: str | None, redact: bool, entities: str,
@@ -111,6 +115,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         topic_options={k: v for k, v in (zero_shot_options or {}).items() if v is not None} or None,
         prefix=prefix,
         topic_polar_min=topic_polar_min,
+        topic_conflict=topic_conflict,
     )
     redaction = _redaction(redact, entities, names, pseudonymize_speakers, speaker_key)
     summary = tag_inputs(inputs, output, text=text, engine=engine, scheduler=scheduler, unit=unit,

@@ -114,7 +114,9 @@ def tag_in_order(analyzer: Analyzer, chunks: Iterable[pd.DataFrame], column: str
         for chunk in chunks:
             pending.append((rows, len(chunk), pool.submit(_tag, chunk, column)))
             rows += len(chunk)
-            while len(pending) >= 2 * jobs:
+            # the oldest chunk as soon as it is done (the first rows come out early), and
+            # always when 2 * jobs are waiting
+            while pending and (len(pending) >= 2 * jobs or pending[0][2].done()):
                 yield _collect(pending.popleft(), stats)
         while pending:
             yield _collect(pending.popleft(), stats)

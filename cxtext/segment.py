@@ -1,4 +1,4 @@
-"""Split comments into sentences (spaCy ``blank(lang)`` + sentencizer) and clauses.
+"""Split comments into sentences (the boundaries of spaCy's ``blank(lang)`` + sentencizer) and clauses.
 
 Every piece keeps its character offsets in the original comment, so evidence and
 topic-level sentiment can point back into the text. Clauses are sentences cut before a
@@ -11,11 +11,12 @@ import bisect
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ._tokenizer import chunk_tokenizer, is_punct
 from .schema import LANGUAGES
 
 __all__ = ["Span", "sentences", "clauses", "split_comments", "CONTRAST_MARKERS"]
@@ -134,7 +135,10 @@ def _sentences_many(texts: Iterable[str], lang: str) -> Iterator[list[Span]]:
 # become such tokens is decided by spaCy's tokenizer, one whitespace-separated chunk at a
 # time; so each distinct chunk is tokenised once (cached) and reduced to the few events the
 # sentencizer reacts to. This gives spaCy's boundaries without building a Doc per comment
-# (tests/test_segment.py checks the two agree).
+# (tests/test_segment.py checks the two agree). The tokens come from spaCy's rules run in plain
+# Python (cxtext._tokenizer), so a run need not import spaCy at all: spaCy itself tokenises
+# only when the shipped rules are another spaCy version's, and splits the rare texts holding a
+# special case that spans whitespace.
 _PERIOD, _WORD = 1, 0
 _RUNS = re.compile(r"\s+|\S+")
 _ALNUM_CHUNK: tuple[tuple[int, int], ...] = ((0, _WORD),)
@@ -145,19 +149,27 @@ class _Splitter:
     """Sentence starts of texts in one language, as spaCy's tokenizer + sentencizer find them."""
 
     def __init__(self, lang: str) -> None:
-        from spacy.pipeline.sentencizer import Sentencizer
-
         self.lang = lang
-        self.punct_chars = frozenset(Sentencizer.default_punct_chars)
-        rules = _nlp(lang).tokenizer.rules
+        tokenizer = chunk_tokenizer(lang)
+        if tokenizer is None:  # the shipped rules are another spaCy version's: spaCy's own tokenizer
+            from spacy.pipeline.sentencizer import Sentencizer
+
+            self.punct_chars = frozenset(Sentencizer.default_punct_chars)
+            specials: Iterable[str] = _nlp(lang).tokenizer.rules
+            self.tokens: Callable[[str], list[str]] = self._spacy_tokens
+        else:
+            self.punct_chars, specials, self.tokens = tokenizer.punct_chars, tokenizer.specials, tokenizer.tokens
         # special cases across whitespace ("EE. UU.") join chunks: such texts go through spaCy
-        self.multi_chunk_rules = tuple(k for k in rules if k.strip() and any(c.isspace() for c in k))
+        self.multi_chunk_rules = tuple(k for k in specials if k.strip() and any(c.isspace() for c in k))
         self.chunks: dict[str, tuple[tuple[int, int], ...]] = {}
         # a chunk without any sentence-final character has no sentence-final token (tokens are
         # substrings of their chunk), so it cannot end a sentence: only such chunks, and the
         # runs right after one, are looked at
         chars = "".join(sorted({c for p in self.punct_chars for c in p if not c.isspace()}))
         self.final_chunk = re.compile(rf"(?<!\S)\S*[{re.escape(chars)}]\S*")
+
+    def _spacy_tokens(self, chunk: str) -> list[str]:
+        return [token.text for token in _nlp(self.lang).tokenizer(chunk)]
 
     def chunk_events(self, chunk: str) -> tuple[tuple[int, int], ...]:
         """(offset, kind) of the tokens of ``chunk`` that matter to the sentencizer.
@@ -171,15 +183,17 @@ class _Splitter:
         if chunk.isalnum():  # letters/digits only: never punctuation, never sentence-final
             return _ALNUM_CHUNK
         found: list[tuple[int, int]] = []
-        for token in _nlp(self.lang).tokenizer(chunk):
-            if token.text in self.punct_chars:
+        offset = 0
+        for token in self.tokens(chunk):
+            start, offset = offset, offset + len(token)
+            if token in self.punct_chars:
                 kind = _PERIOD
-            elif token.is_punct:
+            elif is_punct(token):
                 continue
             else:
                 kind = _WORD
             if not found or found[-1][1] != kind:
-                found.append((token.idx, kind))
+                found.append((start, kind))
         events = tuple(found)
         if len(self.chunks) >= _MAX_CHUNKS:
             self.chunks.clear()

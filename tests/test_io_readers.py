@@ -113,6 +113,19 @@ def test_real_multiline_comments_are_kept(tmp_path):
     assert read_table(tmp_path / "ok.csv")["comment"].tolist() == ["Line one, with a comma\nline two", "a\n\nb", "x"]
 
 
+def test_line_breaks_inside_cells_of_an_excel_csv_are_kept(tmp_path):
+    # Excel ends rows with CRLF and breaks lines inside a cell with LF; each line of this
+    # answer reads like a row of the two-column file (an id, a comma, text)
+    content = 'id,comment\r\n1,"Lindo pero caro...\nMuy romántico, muy cursi."\r\n2,"ok, bien"\r\n'
+    (tmp_path / "excel.csv").write_bytes(content.encode("utf-8"))
+    assert read_table(tmp_path / "excel.csv")["comment"].tolist() == [
+        "Lindo pero caro...\nMuy romántico, muy cursi.", "ok, bien"]
+    # the same file with a quote left open still fails: the swallowed rows end in CRLF
+    (tmp_path / "open.csv").write_bytes(b'id,comment\r\n1,"Lindo pero caro\r\n2,ok bien"\r\n3,fine\r\n')
+    with pytest.raises(InputError, match="line 2: the quote that opens column 'comment' is not closed"):
+        read_table(tmp_path / "open.csv")
+
+
 def test_line_numbers_count_earlier_multiline_cells(tmp_path):
     content = 'id,comment,nps\n1,"a\nb\nc",3\n2,"Great,9\n3,Late",3\n'
     (tmp_path / "q.csv").write_text(content)

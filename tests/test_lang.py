@@ -66,3 +66,23 @@ def test_scores_are_py3langids():
     ours = softmax(scores / np.sqrt([len(e) for e in encoded])[:, None], axis=1)
     expected = np.array([reference._decide(e) for e in encoded])
     assert known.all() and np.allclose(ours, expected, atol=1e-4)
+
+
+def test_shipped_model_is_py3langids_for_our_languages():
+    import importlib.util
+    from importlib import resources
+    from pathlib import Path
+
+    import numpy as np
+
+    from cxtext.lang import MODEL_FILE
+
+    recipe = Path(__file__).resolve().parents[1] / "models" / "recipes" / "export_langid.py"
+    spec = importlib.util.spec_from_file_location("export_langid", recipe)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = module.py3langid_arrays()
+    with (resources.files("cxtext.models") / MODEL_FILE).open("rb") as handle, np.load(handle) as shipped:
+        assert sorted(shipped.files) == sorted(expected)
+        for name, array in expected.items():
+            assert shipped[name].dtype == array.dtype and np.array_equal(shipped[name], array), name

@@ -41,7 +41,7 @@ def test_non_editable_install_runs_from_any_directory(installed, tmp_path):
         cwd=tmp_path, capture_output=True, text=True, env=_env(), check=True,
     )
     assert str(python.parents[1]) in check.stdout.splitlines()[0]
-    assert ".npz" in check.stdout
+    assert ".npz" in check.stdout and "'langid.npz'" in check.stdout and "LICENSE-py3langid.txt" in check.stdout
     assert "sentiment" in (tmp_path / "t.csv").read_text().splitlines()[0]
 
 

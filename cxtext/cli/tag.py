@@ -11,6 +11,16 @@ from .redact import redaction_options
 __all__ = ["tag"]
 
 
+def _start_language_model(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """With ``--lang auto``, start loading the language model in a thread before the rest of
+    the options import pandas and the models (its LZMA decompression runs beside them)."""
+    if value == "auto" and not ctx.resilient_parsing:
+        from ..lang import preload
+
+        preload()
+    return value
+
+
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-o", "--output", required=True, metavar="FILE",
@@ -18,6 +28,7 @@ __all__ = ["tag"]
 @click.option("--text", "text", metavar="COLUMN",
               help="Column holding the comments (required unless the file has exactly one text column).")
 @click.option("--lang", default="auto", show_default=True, type=click.Choice(["auto", *LANGUAGES]),
+              is_eager=True, callback=_start_language_model,
               help="Language of the comments; auto detects it per comment.")
 @click.option("--default-lang", type=click.Choice(LANGUAGES),
               help="Language for short or ambiguous comments with --lang auto [default: en].")

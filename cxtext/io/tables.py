@@ -97,6 +97,7 @@ class TableReader:
         self._text = sniff_encoding(path, encoding) if fmt in ("csv", "tsv", "jsonl") else None
         self.encoding = self._text.name if self._text else None
         self.sep: str | None = None
+        self._crlf: bool | None = None
         self.columns = self._read_columns()
 
     # -- header ---------------------------------------------------------------------------
@@ -231,16 +232,27 @@ class TableReader:
             return line + len(chunk)
         counts = sum(chunk[c].str.count("\n").to_numpy(dtype=int) for c in chunk.columns)
         starts = line + np.arange(len(chunk)) + np.concatenate([[0], np.cumsum(counts)[:-1]])
+        crlf = self._crlf_rows()
         for pos in np.nonzero(counts)[0]:
             row = [str(v) for v in chunk.iloc[pos].tolist()]
             for j, value in enumerate(row):
-                if "\n" in value and _swallowed(row, j, self.sep or ",", len(self.columns)):
+                # rows of a CRLF file end in "\r\n": a cell broken by bare "\n" only (as Excel writes
+                # line breaks inside a cell) is a real multi-line answer, whatever its fields look like
+                if "\n" in value and not (crlf and "\r" not in value) \
+                        and _swallowed(row, j, self.sep or ",", len(self.columns)):
                     raise InputError(
                         f"{self.path.name} line {starts[pos]}: the quote that opens column {self.columns[j]!r} "
                         f"is not closed where the row ends, so the next {value.count(chr(10))} line(s) were read "
                         'into that one cell; close the quote (a quote inside quoted text is written twice: "")'
                     )
         return line + len(chunk) + int(counts.sum())
+
+    def _crlf_rows(self) -> bool:
+        """Whether the file's rows end in ``\r\n`` (read from its first line)."""
+        if self._crlf is None:
+            with self._open_text() as handle:
+                self._crlf = handle.readline().endswith("\r\n")
+        return self._crlf
 
     def _parquet(self):  # noqa: ANN202 - pyarrow.parquet.ParquetFile
         import pyarrow.parquet as pq

@@ -38,7 +38,7 @@ def test_shipped_rules_are_the_installed_spacys():
 def test_tokens_are_spacys_on_real_texts(lang):
     texts, langs = real_texts()
     chunks = {c for text, code in zip(texts, langs) if code == lang or lang == "xx" for c in text.split()}
-    assert len(chunks) > 500
+    assert len(chunks) > 100  # the labelled sets beside the repository, else the example survey
     tokenizer = chunk_tokenizer(lang)
     wrong = [c for c in sorted(chunks) if tokenizer.tokens(c) != _spacy_tokens(lang, c)]
     assert not wrong
@@ -86,9 +86,10 @@ def test_another_spacy_version_is_asked_itself(monkeypatch):
         chunk_tokenizer.cache_clear()
 
 
-def test_tagging_imports_no_spacy():
+def test_tagging_imports_no_spacy(tmp_path):
     code = ("import sys, cxtext, pandas as pd; texts = ['Llegó tarde. Mal servicio, etc.', 'Great!! Thanks :)', "
             "'Ottimo. Sì. Bem... ok?']; out = cxtext.Analyzer().tag(pd.DataFrame({'c': texts})); "
             "print(len(out), 'spacy' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # from another directory: the installed package, not the source tree
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert result.stdout.split() == ["3", "False"]

@@ -109,15 +109,16 @@ def tag_in_order(analyzer: Analyzer, chunks: Iterable[pd.DataFrame], column: str
                                    initializer=_init_spawned,
                                    initargs=(analyzer_params(analyzer), os.getpid(), max(1, available_cores() // jobs)))
     pending: deque[Any] = deque()
-    rows = 0
+    rows, written = 0, False
     try:
         for chunk in chunks:
             pending.append((rows, len(chunk), pool.submit(_tag, chunk, column)))
             rows += len(chunk)
-            # the oldest chunk as soon as it is done (the first rows come out early), and
-            # always when 2 * jobs are waiting
-            while pending and (len(pending) >= 2 * jobs or pending[0][2].done()):
+            # the first chunk as soon as it is done (the first rows come out early); then the
+            # oldest when 2 * jobs are waiting, so the workers always have chunks queued
+            while pending and (len(pending) >= 2 * jobs or (not written and pending[0][2].done())):
                 yield _collect(pending.popleft(), stats)
+                written = True
         while pending:
             yield _collect(pending.popleft(), stats)
     finally:

@@ -13,7 +13,7 @@ __all__ = ["tag"]
 
 def _start_language_model(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """With ``--lang auto``, start loading the language model in a thread before the rest of
-    the options import pandas and the models (its LZMA decompression runs beside them)."""
+    the options import pandas and the models (its decompression runs beside them)."""
     if value == "auto" and not ctx.resilient_parsing:
         from ..lang import preload
 

@@ -248,7 +248,7 @@ class TableReader:
         return line + len(chunk) + int(counts.sum())
 
     def _crlf_rows(self) -> bool:
-        """Whether the file's rows end in ``\r\n`` (read from its first line)."""
+        """Whether the file's rows end in CRLF (read from its first line)."""
         if self._crlf is None:
             with self._open_text() as handle:
                 self._crlf = handle.readline().endswith("\r\n")

@@ -5,7 +5,8 @@ Uses py3langid's naive Bayes model over es/it/pt/en (cxtext ships that part of i
 automaton and weights as ``py3langid.classify``, without a Python loop per byte). Before
 scoring, shouting is undone (an ALL-CAPS word is read in lower case) and runs of repeated
 punctuation or letters are shortened ("ATRASADA!!!!!!" reads as "atrasada!"), because the
-model learned from ordinary text. ``benchmarks/lang.py`` measures the effect on short, upper-case and accent-less comments.
+model learned from ordinary text. ``benchmarks/lang.py`` measures the effect on short,
+upper-case and accent-less comments.
 
 Text with no letters is ``und``; text with fewer than three letters, without any n-gram the
 model knows, or whose best language is barely more likely than the others falls back to the

@@ -79,11 +79,10 @@ class _Model:
     file, which holds 142 languages and takes about 0.75 s to decompress at every start.
     """
 
-    def __init__(self, arrays: dict[str, np.ndarray] | None = None) -> None:
-        if arrays is None:
-            with (resources.files("cxtext.models") / MODEL_FILE).open("rb") as handle, \
-                    np.load(handle, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in data.files}
+    def __init__(self) -> None:
+        with (resources.files("cxtext.models") / MODEL_FILE).open("rb") as handle, \
+                np.load(handle, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
         self.classes = tuple(str(c) for c in arrays["classes"])
         self.nextmove = arrays["nextmove"].astype(np.int32)
         self.rowbase = arrays["nextmove_row"].astype(np.int64) << 8

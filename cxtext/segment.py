@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ._tokenizer import chunk_tokenizer, is_punct
-from .schema import LANGUAGES
+from ._tokenizer import chunk_tokenizer, is_punct, spacy_language
 
 __all__ = ["Span", "sentences", "clauses", "split_comments", "CONTRAST_MARKERS"]
 
@@ -59,7 +58,7 @@ def _nlp(lang: str):  # noqa: ANN202 - spaCy Language, imported lazily
     if nlp is None or len(nlp.vocab) > _MAX_VOCAB:
         import spacy
 
-        nlp = spacy.blank(lang if lang in LANGUAGES else "xx")
+        nlp = spacy.blank(spacy_language(lang))
         nlp.add_pipe("sentencizer")
         nlp.max_length = 10_000_000
         _PIPELINES[lang] = nlp

@@ -15,18 +15,9 @@ from _real_texts import real_texts
 
 
 def _spacy_tokens(lang: str, chunk: str) -> list[str]:
-    import spacy
+    from cxtext.segment import _nlp  # spaCy's own blank pipeline of that language
 
-    return [t.text for t in _pipeline(lang, spacy).tokenizer(chunk)]
-
-
-_PIPELINES: dict = {}
-
-
-def _pipeline(lang, spacy):  # noqa: ANN001, ANN202
-    if lang not in _PIPELINES:
-        _PIPELINES[lang] = spacy.blank(lang)
-    return _PIPELINES[lang]
+    return [t.text for t in _nlp(lang).tokenizer(chunk)]
 
 
 def test_shipped_rules_are_the_installed_spacys():

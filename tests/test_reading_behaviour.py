@@ -56,13 +56,45 @@ FACT_PRAISE = [
     ("The technician fixed it in five minutes.", "en"),
     ("O estorno caiu no dia seguinte.", "pt"),
     pytest.param("Me devolvieron el dinero en dos días.", "es", marks=pytest.mark.xfail(
-        strict=True, reason="known miss of cxtext-fast-3: a refund stated as a fact reads as a complaint")),
+        strict=True, reason="known miss of cxtext-fast-4: a refund stated as a fact reads as a complaint")),
     ("Il rimborso è arrivato il giorno dopo.", "it"),
 ]
 
 
 @pytest.mark.parametrize("text, lang", FACT_PRAISE)
 def test_praise_stated_as_facts_is_positive(analyzer, text, lang):
+    assert analyzer(text, lang=lang).sentiment == "positive"
+
+
+_MISS_AMOUNTS = "known miss of cxtext-fast-4: an amount of money still reads as a complaint"
+
+AMOUNTS_STATED_NEUTRALLY = [
+    pytest.param("Pagué 35 euros por la revisión del coche.", "es", marks=pytest.mark.xfail(
+        strict=True, reason="known miss of cxtext-fast-4: a plain payment reads as praise")),
+    ("Ho rinnovato l'abbonamento annuale a 120 euro.", "it"),
+    ("Paguei a segunda parcela de R$ 89 no dia 10.", "pt"),
+    pytest.param("I pay £18 a month for the broadband.", "en", marks=pytest.mark.xfail(
+        strict=True, reason=_MISS_AMOUNTS)),
+]
+
+
+@pytest.mark.parametrize("text, lang", AMOUNTS_STATED_NEUTRALLY)
+def test_a_payment_stated_without_judgement_is_neutral(analyzer, text, lang):
+    assert analyzer(text, lang=lang).sentiment == "neutral"
+
+
+MONEY_PRAISE = [
+    ("Me bajaron la cuota 6 euros al mes sin pedirlo.", "es"),
+    ("Mi hanno rimborsato i 40 euro in due giorni.", "it"),
+    pytest.param("A fatura veio 30 reais mais barata este mês.", "pt", marks=pytest.mark.xfail(
+        strict=True, reason=_MISS_AMOUNTS)),
+    pytest.param("They knocked £25 off the bill after the outage.", "en", marks=pytest.mark.xfail(
+        strict=True, reason=_MISS_AMOUNTS)),
+]
+
+
+@pytest.mark.parametrize("text, lang", MONEY_PRAISE)
+def test_money_given_back_or_saved_is_praise(analyzer, text, lang):
     assert analyzer(text, lang=lang).sentiment == "positive"
 
 
@@ -94,7 +126,7 @@ def test_expensive_prices_are_a_negative_price_topic(analyzer):
 
 VERDICTS = [
     pytest.param("Veramente valida e stimolante. Peccato costi un po' troppo.", "it", "price", marks=pytest.mark.xfail(
-        strict=True, reason="known miss of cxtext-fast-3: 'peccato' outweighs a verdict it reads as weak")),
+        strict=True, reason="known miss of cxtext-fast-4: 'peccato' outweighs a verdict it reads as weak")),
     ("Great phone, fast and the battery lasts two days. Only the price is a bit high.", "en", "price"),
     ("Me encanta, la calidad es excelente y lo volvería a comprar. Lo único, el envío tardó un poco.",
      "es", "process"),

@@ -18,6 +18,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from cxtext.agreement import cohen_kappa
+
 HERE = Path(__file__).resolve().parent
 DEV = HERE.parent / "dev"
 LANGS = ("es", "it", "pt", "en")
@@ -25,14 +27,6 @@ LANGS = ("es", "it", "pt", "en")
 
 def _f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-
-def _kappa(a: list[str], b: list[str]) -> float:
-    n = len(a)
-    observed = sum(x == y for x, y in zip(a, b)) / n
-    ca, cb = Counter(a), Counter(b)
-    expected = sum(ca[k] * cb[k] for k in ca) / (n * n)
-    return (observed - expected) / (1 - expected)
 
 
 def _load() -> list[tuple[dict, dict]]:
@@ -46,11 +40,21 @@ def _load() -> list[tuple[dict, dict]]:
     return [(gold[row["id"]], row) for row in second]
 
 
-def _scores(pairs: list[tuple[dict, dict]]) -> dict[str, float | int]:
-    topic, emotion, polarity = Counter(), Counter(), Counter()
+def _topic_counts(pairs: list[tuple[dict, dict]]) -> Counter:
+    """``(topic, "tp" | "fp" | "fn")`` counts, the corpus labels as reference."""
+    counts = Counter()
     for g, s in pairs:
         gt, st = set(g["topics"]), set(s["topics"])
-        topic.update(tp=len(gt & st), fp=len(st - gt), fn=len(gt - st))
+        counts.update([(t, "tp") for t in gt & st] + [(t, "fp") for t in st - gt] + [(t, "fn") for t in gt - st])
+    return counts
+
+
+def _scores(pairs: list[tuple[dict, dict]]) -> dict[str, float | int]:
+    per_topic = _topic_counts(pairs)
+    topic = Counter({kind: sum(n for (_, k), n in per_topic.items() if k == kind) for kind in ("tp", "fp", "fn")})
+    emotion, polarity = Counter(), Counter()
+    for g, s in pairs:
+        gt, st = set(g["topics"]), set(s["topics"])
         polarity.update(n=len(gt & st), same=sum(g["topics"][t] == s["topics"][t] for t in gt & st))
         ge, se = set(g["emotions"]), set(s["emotions"])
         emotion.update(tp=len(ge & se), fp=len(se - ge), fn=len(ge - se))
@@ -58,7 +62,7 @@ def _scores(pairs: list[tuple[dict, dict]]) -> dict[str, float | int]:
     return {
         "n": len(pairs),
         "sentiment": sum(g["sentiment"] == s["sentiment"] for g, s in pairs) / len(pairs),
-        "kappa": _kappa([g["sentiment"] for g, _ in pairs], [s["sentiment"] for _, s in pairs]),
+        "kappa": cohen_kappa([g["sentiment"] for g, _ in pairs], [s["sentiment"] for _, s in pairs]),
         "topic_f1": _f1(topic["tp"], topic["fp"], topic["fn"]),
         "polarity": polarity["same"] / polarity["n"],
         "emotion_f1": _f1(emotion["tp"], emotion["fp"], emotion["fn"]),
@@ -76,11 +80,7 @@ def main() -> None:
         r = _scores(sub)
         print(f"| {lang} | {r['n']} | {r['sentiment']:.3f} | {r['kappa']:.2f} | {r['topic_f1']:.3f} | "
               f"{r['polarity']:.3f} | {r['emotion_f1']:.3f} | {r['neutral_with_emotion']} of {r['neutral']} |")
-    per = Counter()
-    for g, s in pairs:
-        gt, st = set(g["topics"]), set(s["topics"])
-        for t in gt | st:
-            per[t, "tp" if t in gt & st else ("fp" if t in st else "fn")] += 1
+    per = _topic_counts(pairs)
     print("\n| topic | corpus labels | second coder | both | F1 |\n|---|---|---|---|---|")
     for t in sorted({t for t, _ in per}):
         print(f"| {t} | {per[t, 'tp'] + per[t, 'fn']} | {per[t, 'tp'] + per[t, 'fp']} | {per[t, 'tp']} | "

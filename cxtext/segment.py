@@ -296,9 +296,10 @@ def clauses(sentence: Span, lang: str = "en") -> list[Span]:
         ['the product is great', 'but delivery was a nightmare']
     """
     text = sentence.text
-    word_starts = [m.start() for m in _WORDS.finditer(text)]
+    markers = list(_contrast_pattern(lang).finditer(text))
+    word_starts = [m.start() for m in _WORDS.finditer(text)] if markers else []
     cuts = [0]
-    for match in _contrast_pattern(lang).finditer(text):
+    for match in markers:
         before = _count_words(text, word_starts, cuts[-1], match.start())
         after = _count_words(text, word_starts, match.end(), len(text))
         if before >= _MIN_CLAUSE_WORDS and after >= _MIN_CLAUSE_WORDS - 1:

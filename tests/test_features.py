@@ -1,8 +1,14 @@
 """Tests of the shared text features (normalisation, negation, contrast, emoji, hashing)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxtext.backends import features
 
 from cxtext.backends.features import CUE_NAMES, TextFeatures, TokenHasher, load_lexicon, normalize
 
@@ -21,6 +27,23 @@ def cue(feats: TextFeatures, text: str, lang: str, name: str) -> float:
 
 def test_normalize_strips_accents_masks_and_cuts_elongation() -> None:
     assert normalize("NÃO @Ana https://x.co/a Buenooooo", "pt") == "nao @user url buenoo"
+
+
+_REFERENCE_PATTERNS = {  # the plain forms of the patterns features.py writes for speed
+    "_SPACES_RE": (r"[^\S\n]+", " "),
+    "_APOS_RE": (r"(?<=\w)['’](?=\w)", " "),
+    "_ELONG_RE": (r"(\w)\1{2,}", r"\1\1"),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aab '’\t\n\u00a0\u2003_9ÀÀ."), max_size=24) | st.text(max_size=24))
+def test_fast_patterns_replace_what_their_plain_forms_replace(text: str) -> None:
+    for name, (plain, replacement) in _REFERENCE_PATTERNS.items():
+        fast = getattr(features, name)
+        assert fast.sub(replacement, text) == re.sub(plain, replacement, text), name
+        assert [m.start() for m in fast.finditer(text)] == [m.start() for m in re.finditer(plain, text)] \
+            or name == "_SPACES_RE"  # a lone plain space is left alone: same text, fewer matches
 
 
 def test_english_apostrophes_join_romance_apostrophes_split() -> None:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxtext.topics import CodebookDetector, TopicMatch, load_codebook
-from cxtext.topics._text import fold, inflections, tokens
+from cxtext.topics._text import fold, inflections, tokens, words
 
 FIXTURES = Path(__file__).parent / "fixtures" / "codebooks"
 
@@ -118,6 +118,13 @@ def test_tokens_offsets() -> None:
     words, starts, ends = tokens("L'hotel è ok")
     assert words == ["l", "hotel", "e", "ok"]
     assert [("L'hotel è ok")[s:e] for s, e in zip(starts, ends)] == ["L", "hotel", "è", "ok"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ9_ '’-.ÀéÑñßİıﬁ\u0301ǅ"), max_size=20) | st.text(max_size=20))
+def test_words_are_the_folded_words_of_tokens(text: str) -> None:
+    # words() lower-cases ASCII text in one go; it must give exactly what folding word by word gives
+    assert words(text) == tokens(text)[0]
 
 
 _VOCAB = ["price", "precio", "caro", "servicio técnico", "staff", "camere", "quartos", "café da manhã",

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["WORD", "fold", "tokens", "inflections", "FUNCTION_WORDS"]
+__all__ = ["WORD", "fold", "words", "tokens", "inflections", "FUNCTION_WORDS"]
 
 #: A word: letters/digits; apostrophes and hyphens split words ("l'hotel" -> "l", "hotel").
 WORD = re.compile(r"\w+")
@@ -37,6 +37,20 @@ def fold(word: str) -> str:
     """
     decomposed = unicodedata.normalize("NFD", word.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Folded words of ``text`` (the words of :func:`tokens`, without their offsets).
+
+    An ASCII text is lower-cased once instead of word by word (folding ASCII is lower-casing).
+
+    Example:
+        >>> words("Buen Servicio!")
+        ['buen', 'servicio']
+    """
+    if text.isascii():
+        return WORD.findall(text.lower())
+    return [fold(word) for word in WORD.findall(text)]
 
 
 def tokens(text: str) -> tuple[list[str], list[int], list[int]]:

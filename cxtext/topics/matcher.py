@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 from ..schema import LANGUAGES
 from ._regex import TimedPattern, compile_patterns
-from ._text import inflections, tokens
+from ._text import WORD, inflections, words
 from .base import TopicDetector, TopicMatch
 
 if TYPE_CHECKING:
     from .codebook import Codebook
 
 __all__ = ["CodebookDetector"]
+
+_MAX_CACHED_WORDS = 200_000
 
 
 @dataclass
@@ -33,6 +35,7 @@ class _Index:
     firsts: frozenset[str] = frozenset()
     prefix_firsts: dict[int, frozenset[str]] = field(default_factory=dict)
     max_words: int = 0
+    _starts: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, entries: list[tuple[str, str]], lang: str) -> _Index:
@@ -76,12 +79,14 @@ class _Index:
         )
 
     def starts_here(self, word: str) -> bool:
-        if word in self.firsts:
-            return True
-        for n, heads in self.prefix_firsts.items():
-            if word[:n] in heads:
-                return True
-        return False
+        """Whether a term may start at ``word`` (cached per word: most words of a text recur)."""
+        known = self._starts.get(word)
+        if known is None:
+            known = word in self.firsts or any(word[:n] in heads for n, heads in self.prefix_firsts.items())
+            if len(self._starts) >= _MAX_CACHED_WORDS:
+                self._starts.clear()
+            self._starts[word] = known
+        return known
 
     def scan(self, words: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
         """Greedy longest matches: (first word, last word + 1, topics)."""
@@ -89,9 +94,11 @@ class _Index:
         n_words = len(words)
         exact = self.exact
         prefix = self.prefix
+        known = self._starts.get
         i = 0
         while i < n_words:
-            if not self.starts_here(words[i]):
+            starts = known(words[i])
+            if not (self.starts_here(words[i]) if starts is None else starts):
                 i += 1
                 continue
             hit = None
@@ -178,17 +185,20 @@ class CodebookDetector(TopicDetector):
         if not text:
             return []
         matcher = self._matcher(lang)
-        words, starts, ends = tokens(text)
+        folded = words(text)
+        hits = matcher.terms.scan(folded)
+        bounds = [m.span() for m in WORD.finditer(text)] if hits else []  # offsets only when needed
         spans: list[tuple[int, int, tuple[str, ...]]] = [
-            (starts[a], ends[b - 1], topics) for a, b, topics in matcher.terms.scan(words)
+            (bounds[a][0], bounds[b - 1][1], topics) for a, b, topics in hits
         ]
         if matcher.regexes:
             spans = _merge_regex(spans, text, matcher.regexes)
         if not spans:
             return []
-        blocked = [
-            (starts[a], ends[b - 1], set(topics)) for a, b, topics in matcher.exclude.scan(words)
-        ] if matcher.exclude.max_words else []
+        excluded = matcher.exclude.scan(folded) if matcher.exclude.max_words else []
+        if excluded and not bounds:
+            bounds = [m.span() for m in WORD.finditer(text)]
+        blocked = [(bounds[a][0], bounds[b - 1][1], set(topics)) for a, b, topics in excluded]
         out = []
         for start, end, topics in spans:
             for topic in _most_specific(topics):

@@ -53,7 +53,7 @@ def read_rows(path: Path) -> tuple[list[dict], list[str]]:
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
-        where = f"{path.relative_to(HERE)}:{n}"
+        where = f"{path.relative_to(HERE) if path.is_relative_to(HERE) else path}:{n}"
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:

@@ -2,14 +2,15 @@
 
 Usage::
 
-    python models/corpus/check.py                 # validate train/ and dev/, print counts
+    python models/corpus/check.py                 # validate every split, print counts
     python models/corpus/check.py models/corpus/train/es_telecom.jsonl   # one file
     python models/corpus/check.py --markdown      # the count tables for README.md
 
 Checks every row against GUIDE.md (fields, label vocabularies, id pattern, language, sector of
 the file name) and finds exact and near-duplicate texts (same words after lower-casing and
 stripping accents and punctuation) within the corpus and across the splits. Exits 1 when a
-row is invalid or a text reappears in another split (train, dev, test).
+row is invalid or a text reappears in another split (train, dev, test, reserve: rows written
+for training that no shipped model has been trained on yet; see the data card).
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ TAGS = (
     "informal", "no_accents", "all_caps", "emoji", "typo", "nothing_to_add", "long_verdict",
     "sarcasm", "recommend", "churn", "short", "mixed_verdict",
 )
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "reserve")
 FIELDS = ("id", "lang", "sector", "channel", "text", "sentiment", "topics", "emotions", "tags")
 
 
@@ -173,23 +174,25 @@ def markdown(rows: list[dict]) -> str:
     table = counts(rows)
     cols = ["rows", "sectors", *SENTIMENTS, *TOPICS, "no topic", "no emotion"]
     lines = ["| split | lang | " + " | ".join(cols) + " |", "|" + "---|" * (len(cols) + 2)]
-    for split in ("train", "dev", "test"):
+    for split in SPLITS:
         for lang in LANGS:
             c = table.get((split, lang))
             if c:
                 lines.append(f"| {split} | {lang} | " + " | ".join(f"{c[k]:,}" for k in cols) + " |")
     tags = collections.Counter((r["_split"], t) for r in rows for t in r["tags"])
     emos = collections.Counter((r["_split"], e) for r in rows for e in r["emotions"])
-    lines += ["", "| tag | train | dev | test |", "|---|---|---|---|"]
+    header = " | ".join(SPLITS)
+    rule = "|---|" + "---|" * len(SPLITS)
+    lines += ["", f"| tag | {header} |", rule]
     lines += [f"| `{t}` | " + " | ".join(f"{tags[(s, t)]:,}" for s in SPLITS) + " |" for t in TAGS]
-    lines += ["", "| emotion | train | dev | test |", "|---|---|---|---|"]
+    lines += ["", f"| emotion | {header} |", rule]
     lines += [f"| {e} | " + " | ".join(f"{emos[(s, e)]:,}" for s in SPLITS) + " |" for e in EMOTIONS]
     return "\n".join(lines)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("files", nargs="*", type=Path, help="files to check (default: train/ and dev/)")
+    ap.add_argument("files", nargs="*", type=Path, help="files to check (default: every split)")
     ap.add_argument("--markdown", action="store_true", help="print the data card's count tables")
     args = ap.parse_args()
     files = [f.resolve() for f in args.files] or [p for s in SPLITS for p in sorted(HERE.glob(f"{s}/*.jsonl"))]

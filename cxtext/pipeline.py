@@ -281,6 +281,7 @@ class Analyzer:
         # a fixed language is a one-language detector: that language, or und without letters
         self.detector_ = LanguageDetector([fixed] if self.fixed_lang_ else languages, default)
         self.topic_detectors_: list[TopicDetector] = list(detectors)
+        self.main_topics_ = self.topic_detectors_[0].top_level_topics  # read for every comment
         self.cache_: OrderedDict[tuple[str, str], _Cached] = OrderedDict()
         self.verdicts_: OrderedDict[tuple[str, str], Prediction] = OrderedDict()
         if not prepared:  # prepared anew: the counts of the run so far stand
@@ -507,14 +508,14 @@ class Analyzer:
         cached = [cache[(clause.text, lang)] for clause in clauses]
         whole = self.verdicts_.get(_whole_key(text, lang, clauses)) if self.verdict_weight else None
         prediction = comment_prediction([c[0] for c in cached], whole, self.verdict_weight)
-        main, *extra = self.topic_detectors_
+        extra = self.topic_detectors_[1:]
         per_topic: dict[str, list[Prediction]] = {}
         for pred, matches in cached:
             for top in {m.top_level for m in matches[0]}:
                 per_topic.setdefault(top, []).append(pred)
         verdict = prediction.sentiment if self.topic_conflict == "verdict" else None
         sentiments = {t: topic_sentiment(per_topic[t], self.topic_polar_min, verdict)
-                      for t in main.top_level_topics if t in per_topic}
+                      for t in self.main_topics_ if t in per_topic}
         found = [_topics(d, [(clause.start, c[1][k]) for clause, c in zip(clauses, cached)])
                  for k, d in enumerate(self.topic_detectors_)]
         extras = {d.column: f for d, f in zip(extra, found[1:])}
@@ -585,19 +586,19 @@ class Analyzer:
 
     def _row(self, i: int, batch: _Batch) -> list[Any]:
         """The output row of comment ``i`` of a batch (as :meth:`record` of its result)."""
-        main, *extra = self.topic_detectors_
+        extra = self.topic_detectors_[1:]
         language = batch.languages[i]
         found = None
         if i not in batch.failed:
             found = self._comment_tags(batch.texts[i], batch.analysis_langs[i],
                                        [c for s in batch.splits[i] for c in s])
         if found is None:
-            return [language, "", math.nan, [], [], "{}"] + [""] * len(main.top_level_topics) + \
+            return [language, "", math.nan, [], [], "{}"] + [""] * len(self.main_topics_) + \
                 [x for _ in extra for x in ([], "{}")]
         prediction, (topics, evidence), sentiments, extras = found
         row = [language, prediction.sentiment, round(prediction.score, 4), list(prediction.emotions),
                list(topics), json.dumps(evidence, ensure_ascii=False)]
-        row += [sentiments.get(t, "") for t in main.top_level_topics]
+        row += [sentiments.get(t, "") for t in self.main_topics_]
         for detector in extra:
             topics, evidence = extras[detector.column]
             row += [list(topics), json.dumps(evidence, ensure_ascii=False)]

@@ -166,6 +166,7 @@ class _Splitter:
         # runs right after one, are looked at
         chars = "".join(sorted({c for p in self.punct_chars for c in p if not c.isspace()}))
         self.final_chunk = re.compile(rf"(?<!\S)\S*[{re.escape(chars)}]\S*")
+        self.final_char = re.compile(f"[{re.escape(chars)}]")
 
     def _spacy_tokens(self, chunk: str) -> list[str]:
         return [token.text for token in _nlp(self.lang).tokenizer(chunk)]
@@ -206,13 +207,12 @@ class _Splitter:
         starts = [0]
         seen_period = False
         pos, end = 0, len(text)
-        find, match = self.final_chunk.search, _RUNS.match
+        match = _RUNS.match
         while pos < end:
             if not seen_period:
-                found = find(text, pos)
-                if found is None:
+                pos = self._next_final_chunk(text, pos)
+                if pos < 0:
                     break
-                pos = found.start()
             run = match(text, pos)
             pos = run.end()
             chunk = run.group()
@@ -230,6 +230,25 @@ class _Splitter:
                     starts.append(run.start() + offset)
                     seen_period = False
         return starts
+
+    def _next_final_chunk(self, text: str, pos: int) -> int:
+        """Start of the first chunk at or after ``pos`` holding a sentence-final character, or -1.
+
+        What ``final_chunk.search(text, pos).start()`` gives, found from the character (a
+        look-behind tried at every position costs a third of the split): ``pos`` is always where
+        a run of spaces or of non-spaces begins, so the chunk of the first such character starts
+        at or after it.
+        """
+        found = self.final_char.search(text, pos)
+        if found is None:
+            return -1
+        start = found.start()
+        while start > pos and not text[start - 1].isspace():
+            start -= 1
+        if start == pos and pos and not text[pos - 1].isspace():  # pos inside a chunk: never, but exact
+            found = self.final_chunk.search(text, pos)
+            return -1 if found is None else found.start()
+        return start
 
     def _spacy_starts(self, text: str) -> list[int]:
         doc = _nlp(self.lang)(text)

@@ -1,10 +1,14 @@
 """Language detection restricted to es/it/pt/en, with und and the default fallback."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxtext.errors import ConfigError
-from cxtext.lang import LanguageDetector
+from cxtext.lang import LanguageDetector, normalise
 
 
 @pytest.mark.parametrize(
@@ -86,3 +90,14 @@ def test_shipped_model_is_py3langids_for_our_languages():
         assert sorted(shipped.files) == sorted(expected)
         for name, array in expected.items():
             assert shipped[name].dtype == array.dtype and np.array_equal(shipped[name], array), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aAÉéZz !!..1_ÑÑ\n"), max_size=24) | st.text(max_size=24))
+def test_normalise_equals_its_plain_form(text: str) -> None:
+    # normalise() looks for two capitals before trying the shouted-word pattern, and writes the
+    # letter repeat as \2\2+: the result must be what the plain patterns give
+    upper = "A-ZÀ-ÖØ-Þ"
+    plain = re.sub(rf"(?<![^\W\d_])[{upper}]{{2,}}(?![^\W\d_])", lambda m: m.group().lower(), text)
+    plain = re.sub(r"([^\w\s])\1+|([^\W\d_])\2{2,}", lambda m: m.group()[0] * (1 if m.group(1) else 2), plain)
+    assert normalise(text) == plain

@@ -27,7 +27,8 @@ from .cells import find_comment_column
 from .errors import ColumnError, ConfigError, CxtextError, CxtextWarning, format_choices, option
 from .io.tables import is_missing
 from .lang import DETECTED, FALLBACK, FORCED, LanguageDetector, check_language
-from .schema import EMOTIONS_COLUMN, LANGUAGES, TOPICS, UNDETERMINED, output_columns
+from .nonanswers import is_non_answer
+from .schema import EMOTIONS, EMOTIONS_COLUMN, LANGUAGES, TOPICS, UNDETERMINED, output_columns
 from .segment import Span, split_comments
 from .topics.base import TopicDetector, TopicMatch
 from .topics.contextual import in_context
@@ -174,6 +175,9 @@ class Analyzer:
         topic_conflict: what ``sentiment_<topic>`` is when one clause that mentions the topic
             is positive and another negative: ``verdict`` (default), the comment's sentiment
             when it is positive or negative, else ``mixed``; ``mixed``: always ``mixed``.
+        non_answers: read comments that say there is nothing to say ("n/a", "nada que añadir",
+            "no comments, thanks") as neutral, with no topic and no emotion
+            (:mod:`cxtext.nonanswers`); ``False`` reads them like any other comment.
 
     The parameters stay attributes of the same names (:meth:`get_params`, :meth:`set_params`);
     one changed after the analyzer was prepared (``analyzer.backend = "lexicon"``) takes effect at
@@ -204,6 +208,7 @@ class Analyzer:
         topic_context: bool = True,
         verdict_weight: float = VERDICT_WEIGHT,
         topic_conflict: str = "verdict",
+        non_answers: bool = True,
     ) -> None:
         self.languages = languages
         self.lang = lang
@@ -221,6 +226,7 @@ class Analyzer:
         self.topic_context = topic_context
         self.verdict_weight = verdict_weight
         self.topic_conflict = topic_conflict
+        self.non_answers = non_answers
 
     # -- set-up -----------------------------------------------------------------------
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -351,6 +357,7 @@ class Analyzer:
         info["topic_context"] = "on" if self.topic_rule_ else "off"
         info["verdict_weight"] = f"{float(self.verdict_weight):g}"
         info["topic_conflict"] = self.topic_conflict
+        info["non_answers"] = "on" if self.non_answers else "off"
         return info
 
     # -- analysis ---------------------------------------------------------------------
@@ -504,6 +511,8 @@ class Analyzer:
         clauses of one comment (from the cache); ``None`` when there is no clause."""
         if not clauses:
             return None
+        if self.non_answers and is_non_answer(text):
+            return _NON_ANSWER, ((), {}), {}, {d.column: ((), {}) for d in self.topic_detectors_[1:]}
         cache = self.cache_
         cached = [cache[(clause.text, lang)] for clause in clauses]
         whole = self.verdicts_.get(_whole_key(text, lang, clauses)) if self.verdict_weight else None
@@ -631,6 +640,10 @@ class Analyzer:
 
 
 _PARAMETERS = tuple(inspect.signature(Analyzer.__init__).parameters)[1:]
+
+#: what a non-answer ("n/a", "nada que añadir") gets: neutral, no emotion (no topic either)
+_NON_ANSWER = Prediction("neutral", 0.0, {"negative": 0.0, "neutral": 1.0, "positive": 0.0}, (),
+                         dict.fromkeys(EMOTIONS, 0.0))
 
 
 def _same_params(before: dict[str, Any], now: dict[str, Any]) -> bool:

@@ -55,6 +55,9 @@ def _start_language_model(ctx: click.Context, param: click.Parameter, value: str
 @click.option("--topic-conflict", default="verdict", show_default=True, type=click.Choice(TOPIC_CONFLICTS),
               help="sentiment_<topic> when one clause on the topic is positive and another negative: the "
                    "comment's verdict (when positive or negative), or always mixed.")
+@click.option("--non-answers/--no-non-answers", default=True, show_default=True,
+              help="Read comments like 'n/a', 'nada que añadir' or 'no comments, thanks' as neutral, "
+                   "with no topic and no emotion.")
 @click.option("--prefix", default="", metavar="TEXT", help="Prefix for the added column names, e.g. cx_.")
 @click.option("--encoding", metavar="NAME", help="Encoding of a CSV/TSV input (default: detect UTF-8, else cp1252/latin-1).")
 @click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx input (default: the first).")
@@ -85,7 +88,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         languages: str, backend: str, codebooks: tuple[str, ...], topic_model: str | None,
         topic_combine: str, zero_shot: bool, sentiment_model: str | None, emotion_model: str | None,
         label_map: str | None, batch_size: int | None, device: str | None, topic_polar_min: float,
-        topic_conflict: str, prefix: str,
+        topic_conflict: str, non_answers: bool, prefix: str,
         encoding: str | None, sheet: str | None, chunk_size: int, jobs: int, engine: str,
         scheduler: str | None, unit: str,
         exclude_speakers: tuple[str, ...], speakers: str | None, redact: bool, entities: str,
@@ -127,6 +130,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         prefix=prefix,
         topic_polar_min=topic_polar_min,
         topic_conflict=topic_conflict,
+        non_answers=non_answers,
     )
     redaction = _redaction(redact, entities, names, pseudonymize_speakers, speaker_key)
     summary = tag_inputs(inputs, output, text=text, engine=engine, scheduler=scheduler, unit=unit,

@@ -25,18 +25,16 @@ Example:
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from importlib import resources
 
-from .topics._text import fold
+from .topics._text import words as _words  # folded words, as the codebook matcher reads them
 
 __all__ = ["is_non_answer"]
 
 #: longer comments are never non-answers (the longest listed answer with fillers is shorter)
 _MAX_CHARS = 120
 _MAX_WORDS = 14
-_WORD = re.compile(r"[^\W_]+")
 
 
 @lru_cache(maxsize=1)
@@ -47,10 +45,6 @@ def _lists() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
     answers = frozenset(" ".join(_words(a)) for group in data["answers"].values() for a in group)
     fillers = {tuple(_words(f)) for group in data["fillers"].values() for f in group}
     return answers, tuple(sorted((f for f in fillers if f), key=len, reverse=True))
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
 
 
 def is_non_answer(text: object) -> bool:

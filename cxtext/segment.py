@@ -164,9 +164,8 @@ class _Splitter:
         # a chunk without any sentence-final character has no sentence-final token (tokens are
         # substrings of their chunk), so it cannot end a sentence: only such chunks, and the
         # runs right after one, are looked at
-        chars = "".join(sorted({c for p in self.punct_chars for c in p if not c.isspace()}))
-        self.final_chunk = re.compile(rf"(?<!\S)\S*[{re.escape(chars)}]\S*")
-        self.final_char = re.compile(f"[{re.escape(chars)}]")
+        self.final_chars = "".join(sorted({c for p in self.punct_chars for c in p if not c.isspace()}))
+        self.final_char = re.compile(f"[{re.escape(self.final_chars)}]")
 
     def _spacy_tokens(self, chunk: str) -> list[str]:
         return [token.text for token in _nlp(self.lang).tokenizer(chunk)]
@@ -234,10 +233,9 @@ class _Splitter:
     def _next_final_chunk(self, text: str, pos: int) -> int:
         """Start of the first chunk at or after ``pos`` holding a sentence-final character, or -1.
 
-        What ``final_chunk.search(text, pos).start()`` gives, found from the character (a
-        look-behind tried at every position costs a third of the split): ``pos`` is always where
-        a run of spaces or of non-spaces begins, so the chunk of the first such character starts
-        at or after it.
+        Found from the character, not with a pattern whose look-behind is tried at every
+        position (that cost a third of the split): ``pos`` is always where a run of spaces or of
+        non-spaces begins, so the chunk of the first such character starts at or after it.
         """
         found = self.final_char.search(text, pos)
         if found is None:
@@ -245,9 +243,6 @@ class _Splitter:
         start = found.start()
         while start > pos and not text[start - 1].isspace():
             start -= 1
-        if start == pos and pos and not text[pos - 1].isspace():  # pos inside a chunk: never, but exact
-            found = self.final_chunk.search(text, pos)
-            return -1 if found is None else found.start()
         return start
 
     def _spacy_starts(self, text: str) -> list[int]:

@@ -15,12 +15,12 @@ NON_ANSWERS = [
     "Niente da segnalare!", "nulla da aggiungere, grazie mille", "Non ho altro da aggiungere.",
     "Nada a declarar.", "Não tenho nada a acrescentar, obrigado!", "sem comentários",
     "No comments at this time :)", "Nothing else to add, thanks!", "That's all, thanks", "None.",
-    "NOTHING TO REPORT", "nada que anadir",  # shouted, and without accents
+    "NOTHING TO REPORT", "nada que anadir", "No , nothing .", "No, nada más, gracias",  # shouted, and without accents
 ]
 ANSWERS = [
     "No.", "nope", "ok", "Thanks!", "Nothing special.", "Niente di che.", "Nada de especial.",
     "Nothing works in this app", "nothing to add, great service", "No comment on the rude staff.",
-    "Todo perfecto, repetiré.", "Nada funciona desde ayer", "", "   ", "🙂", "Nada que añadir. " * 20,
+    "Todo perfecto, repetiré.", "Nada funciona desde ayer", "Não é isso.", "No, eso no es todo", "", "   ", "🙂", "Nada que añadir. " * 20,
 ]
 
 

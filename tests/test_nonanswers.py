@@ -18,7 +18,7 @@ NON_ANSWERS = [
     "NOTHING TO REPORT", "nada que anadir", "No , nothing .", "No, nada más, gracias",  # shouted, and without accents
 ]
 ANSWERS = [
-    "No.", "nope", "ok", "Thanks!", "Nothing special.", "Niente di che.", "Nada de especial.",
+    "No.", "nope", "ok", "x", "Thanks!", "Nothing special.", "Niente di che.", "Nada de especial.",
     "Nothing works in this app", "nothing to add, great service", "No comment on the rude staff.",
     "Todo perfecto, repetiré.", "Nada funciona desde ayer", "Não é isso.", "No, eso no es todo", "", "   ", "🙂", "Nada que añadir. " * 20,
 ]

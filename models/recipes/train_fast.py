@@ -16,7 +16,9 @@ Data (only sets whose licence allows shipping; see the data README), version ``c
   C, the pseudo-example weight and the CX weight are chosen on the mean of the dev tweet
   macro-F1 (20% of umsab_train by id hash) and the CX dev accuracy, per language; the final
   model is refitted without the dev rows. It also reads the emotion model's 8 logits
-  (stacking). ``umsab_val.csv`` is not read at all: the benchmarks report on it.
+  (stacking). ``umsab_val.csv`` is not read at all: the benchmarks report on it. With
+  ``--teacher`` it can also learn from soft clause labels (``teacher_clauses.py``; tried, not
+  shipped, see ``models/fast_sentiment.md``).
 * emotion: ``emotion/xed_train.csv`` (all languages), ``emotion/goemotions_train.csv`` (en), the
   CX train comments (sample weight chosen on dev), one pseudo-example per tagged lexicon
   word/emoji, and the neutral es/it/pt tweets of umsab_train as "no emotion" rows (XED es/it/pt
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import time
 from pathlib import Path
@@ -61,6 +64,9 @@ LEXICON_WEIGHT = (0.0,)
 CX_WEIGHT = (1.0,)
 #: sample weight of the clause examples drawn from the CX comments (see clause_examples)
 CLAUSE_WEIGHT = (0.0, 0.5, 1.0)
+#: weight of the teacher's soft clause labels (``--teacher``, see teacher_examples); tried on
+#: 2026-12-03 with the clause weight fixed at 1.0 and not shipped (``fast_sentiment.md``)
+TEACHER_WEIGHT = (0.0, 0.5, 1.0)
 EMO_ALPHA = (3e-5,)
 #: sample weight of the neutral es/it/pt umsab_train tweets in emotion training (0 = none)
 NEUTRAL_WEIGHT = (1.0, 3.0)
@@ -376,7 +382,16 @@ def clause_examples(cx: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "lang", "text", "label"]).drop_duplicates("text")
 
 
-def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool) -> dict:
+def teacher_examples(path: Path) -> pd.DataFrame:
+    """Soft clause labels written by ``teacher_clauses.py``: each clause once per sentiment,
+    with the teacher's probability of it in ``p`` (rows below 0.01 dropped)."""
+    teacher = read(path)
+    long = teacher.melt(id_vars=["id", "lang", "text"], value_vars=list(SENTIMENTS), var_name="label", value_name="p")
+    return long[long.p >= 0.01].reset_index(drop=True)
+
+
+def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool,
+                    teacher: pd.DataFrame | None = None) -> dict:
     """One multinomial logistic regression for all four languages on UMSAB tweets + cxtext's CX
     comments (+ lexicon pseudo-examples); the word and character n-grams are language-specific
     anyway, and the cues, emoji and the emotion logits it stacks are shared (one shared model beat
@@ -390,13 +405,17 @@ def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool) -
     cols = ["id", "lang", "text", "label"]
     parts = {"umsab": umsab, "pseudo": pseudo.assign(id=""), "cx": cx_train, "cx_dev": cx_dev,
              "clause": cl_train, "clause_dev": cl_dev}
+    if teacher is not None:
+        parts["teacher"] = teacher
     train = pd.concat([df[cols] for df in parts.values()], ignore_index=True)
     kind = np.concatenate([[name] * len(df) for name, df in parts.items()])
+    teacher_p = np.r_[np.zeros(len(train) - len(teacher)), teacher.p.to_numpy()] if teacher is not None else 0.0
     umsab_dev = np.r_[bucket(umsab.id) < 2, np.zeros(len(train) - len(umsab), bool)]
     is_dev = umsab_dev | (kind == "cx_dev") | (kind == "clause_dev")
     log(f"sentiment: {len(umsab)} umsab_train rows + {len(pseudo)} lexicon pseudo-examples + "
         f"{len(cx_train)} CX comments + {len(cl_train)} clauses (dev: {int(umsab_dev.sum())} tweets, "
-        f"{len(cx_dev)} CX comments, {len(cl_dev)} clauses)")
+        f"{len(cx_dev)} CX comments, {len(cl_dev)} clauses)"
+        + (f" + {teacher.text.nunique()} clauses with teacher labels" if teacher is not None else ""))
     hashed, cues = feat(train)
     X0 = design_matrix(hashed, cues, emo["cue_scale"])
     extra = (X0 @ emo["coef"].T + emo["intercept"]) if stack else np.zeros((X0.shape[0], 8), np.float32)
@@ -404,13 +423,14 @@ def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool) -
     y = train.label.to_numpy()
     langs = train.lang.to_numpy()
     make = lambda c: (lambda: LogisticRegression(C=c, max_iter=1000, tol=1e-4))  # noqa: E731
-    weights = lambda lex_w, cx_w, cl_w: np.select(  # noqa: E731
-        [kind == "pseudo", kind == "cx", kind == "clause"], [lex_w, cx_w, cl_w], 1.0)
+    weights = lambda lex_w, cx_w, cl_w, t_w: np.select(  # noqa: E731
+        [kind == "pseudo", kind == "cx", kind == "clause", kind == "teacher"],
+        [lex_w, cx_w, cl_w, t_w * teacher_p], 1.0)
     dev_scores = {}
     for lex_w in LEXICON_WEIGHT:
         for cx_w in CX_WEIGHT:
-            for cl_w in CLAUSE_WEIGHT:
-                sw = weights(lex_w, cx_w, cl_w)
+            for cl_w, t_w in itertools.product(CLAUSE_WEIGHT, TEACHER_WEIGHT if teacher is not None else (0.0,)):
+                sw = weights(lex_w, cx_w, cl_w, t_w)
                 fit_rows = ~is_dev & (sw > 0)
                 comp = Compressed(X[fit_rows])
                 for c in SENT_C:
@@ -424,23 +444,26 @@ def train_sentiment(data: Path, feat: Featurizer, emo: dict, log, stack: bool) -
                         per_lang.append((round(f1_score(y[tweets], pred[tweets], average="macro"), 4),
                                          round(float((pred[comments] == y[comments]).mean()), 4),
                                          round(float((pred[clauses] == y[clauses]).mean()), 4)))
-                    dev_scores[(c, lex_w, cx_w, cl_w)] = per_lang
-                    log(f"sentiment C={c} lexicon_weight={lex_w} cx_weight={cx_w} clause_weight={cl_w}: dev "
+                    dev_scores[(c, lex_w, cx_w, cl_w, t_w)] = per_lang
+                    log(f"sentiment C={c} lexicon_weight={lex_w} cx_weight={cx_w} clause_weight={cl_w} "
+                        f"teacher_weight={t_w}: dev "
                         f"(tweet macro-F1, CX accuracy, clause accuracy) {per_lang}; mean {np.mean(per_lang):.4f}")
     best = max(dev_scores, key=lambda k: np.mean(dev_scores[k]))
-    best_c, best_lex, best_cx, best_cl = best
+    best_c, best_lex, best_cx, best_cl, best_t = best
     chosen = {"C": best_c, "lexicon_weight": best_lex, "cx_weight": best_cx, "clause_weight": best_cl,
+              "teacher_weight": best_t,
               "dev_tweet_macro_f1_cx_accuracy_clause_accuracy": dict(zip(LANGUAGES, dev_scores[best]))}
     log(f"sentiment: chose {chosen}")
-    sw = weights(best_lex, best_cx, best_cl)
+    sw = weights(best_lex, best_cx, best_cl, best_t)
     use = ~np.isin(kind, ["cx_dev", "clause_dev"]) & (sw > 0)
     clf, coef, intercept = Compressed(X[use]).fit(make(best_c), y[use], sw[use])
     order = [list(clf.classes_).index(s) for s in SENTIMENTS]
     return {"coef": coef[order], "intercept": intercept[order], "chosen": chosen,
-            "dev": {f"C={c},lexicon_weight={l},cx_weight={w},clause_weight={k}": v
-                    for (c, l, w, k), v in dev_scores.items()},
+            "dev": {f"C={c},lexicon_weight={l},cx_weight={w},clause_weight={k},teacher_weight={t}": v
+                    for (c, l, w, k, t), v in dev_scores.items()},
             "n_train": int(len(umsab)), "n_pseudo": int(len(pseudo)), "n_cx": int(len(cx_train)),
-            "n_clauses": int(len(cl_train))}
+            "n_clauses": int(len(cl_train)),
+            "n_teacher_clauses": int(teacher.text.nunique()) if teacher is not None else 0}
 
 
 def train_topics(feat: Featurizer, cue_scale: np.ndarray, log) -> dict:
@@ -559,6 +582,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, required=True, help="the shared data folder")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1])
     ap.add_argument("--no-stack", action="store_true", help="do not feed emotion logits to sentiment")
+    ap.add_argument("--teacher", type=Path, default=None,
+                    help="soft clause labels from teacher_clauses.py (their weight is chosen on dev)")
     ap.add_argument("--thresholds-only", action="store_true",
                     help="only re-choose the per-language emotion thresholds of the model in --out "
                          "(the step a full run ends its emotion training with)")
@@ -576,7 +601,8 @@ def main() -> None:
 
     emo = train_emotion(args.data, feat, cue_scale, log)
     emo["cue_scale"] = cue_scale
-    sent = train_sentiment(args.data, feat, emo, log, stack=not args.no_stack)
+    teacher = teacher_examples(args.teacher) if args.teacher else None
+    sent = train_sentiment(args.data, feat, emo, log, stack=not args.no_stack, teacher=teacher)
     topics = train_topics(feat, cue_scale, log)
     topics.update(choose_topic_rule(fast_topic_proba(topics, feat, cue_scale), log))
 
@@ -608,6 +634,7 @@ def main() -> None:
         **common, "labels": list(SENTIMENTS), "shared_by_languages": True, "chosen": sent["chosen"],
         "stacked_emotion_logits": not args.no_stack, "n_train": sent["n_train"],
         "n_lexicon_examples": sent["n_pseudo"], "n_cx_comments": sent["n_cx"], "n_cx_clauses": sent["n_clauses"],
+        "n_teacher_clauses": sent["n_teacher_clauses"],
         "dev_tweet_macro_f1_cx_accuracy_clause_accuracy": sent["dev"],
     }, indent=1))
     np.savez_compressed(out / f"{TOPIC_FILE}.npz", coef=topics["coef"].astype(np.float16),

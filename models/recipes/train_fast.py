@@ -382,10 +382,17 @@ def clause_examples(cx: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "lang", "text", "label"]).drop_duplicates("text")
 
 
-def teacher_examples(path: Path) -> pd.DataFrame:
+def teacher_examples(path: Path, anchor: float = 0.0) -> pd.DataFrame:
     """Soft clause labels written by ``teacher_clauses.py``: each clause once per sentiment,
-    with the teacher's probability of it in ``p`` (rows below 0.01 dropped)."""
+    with its probability in ``p`` (rows below 0.01 dropped). With ``anchor`` > 0 the teacher's
+    probabilities are mixed with the clause's comment's own label (one-hot; the id before the
+    last ``/`` names the comment): ``(1 - anchor) * teacher + anchor * comment``."""
     teacher = read(path)
+    if anchor:
+        verdict = read_cx("train").set_index("id")["label"]
+        own = teacher["id"].str.rsplit("/", n=1).str[0].map(verdict)
+        for label in SENTIMENTS:
+            teacher[label] = (1 - anchor) * teacher[label] + anchor * (own == label)
     long = teacher.melt(id_vars=["id", "lang", "text"], value_vars=list(SENTIMENTS), var_name="label", value_name="p")
     return long[long.p >= 0.01].reset_index(drop=True)
 
@@ -584,6 +591,8 @@ def main() -> None:
     ap.add_argument("--no-stack", action="store_true", help="do not feed emotion logits to sentiment")
     ap.add_argument("--teacher", type=Path, default=None,
                     help="soft clause labels from teacher_clauses.py (their weight is chosen on dev)")
+    ap.add_argument("--teacher-anchor", type=float, default=0.0,
+                    help="mix the teacher's labels with the clause's comment label by this weight (0-1)")
     ap.add_argument("--thresholds-only", action="store_true",
                     help="only re-choose the per-language emotion thresholds of the model in --out "
                          "(the step a full run ends its emotion training with)")
@@ -601,7 +610,7 @@ def main() -> None:
 
     emo = train_emotion(args.data, feat, cue_scale, log)
     emo["cue_scale"] = cue_scale
-    teacher = teacher_examples(args.teacher) if args.teacher else None
+    teacher = teacher_examples(args.teacher, args.teacher_anchor) if args.teacher else None
     sent = train_sentiment(args.data, feat, emo, log, stack=not args.no_stack, teacher=teacher)
     topics = train_topics(feat, cue_scale, log)
     topics.update(choose_topic_rule(fast_topic_proba(topics, feat, cue_scale), log))

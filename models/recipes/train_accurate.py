@@ -382,7 +382,8 @@ def fit_topic_head(cache: EmbeddingCache, path: Path, train_splits: tuple[str, .
     arrays["weight"] = np.vstack([m.coef_[0] for m in models]).astype(np.float32)
     arrays["bias"] = np.array([m.intercept_[0] for m in models], dtype=np.float32)
     arrays["thresholds"] = thresholds.astype(np.float32)
-    meta.update(version=VERSION, topic_head="one-vs-rest logistic regression on the frozen embeddings "
+    version = meta["version"] if "reserve" in train_splits else VERSION  # a --with-reserve encoder keeps its own
+    meta.update(version=version, topic_head="one-vs-rest logistic regression on the frozen embeddings "
                 "(train_accurate.py --stage topics)", topic_head_C=best,
                 cx_dev_topic_micro_f1_by_C={str(c): r[0] for c, r in results.items()},
                 thresholds=dict(zip(CX_TOPICS, [round(float(t), 3) for t in thresholds])))

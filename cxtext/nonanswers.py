@@ -38,13 +38,14 @@ _MAX_WORDS = 14
 
 
 @lru_cache(maxsize=1)
-def _lists() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
-    """(answers, fillers as word tuples, longest first) of every language together."""
+def _lists() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozenset[str]]:
+    """(answers, fillers as word tuples, longest first, every word of both) of every language."""
     path = resources.files("cxtext") / "data" / "lexicons" / "non_answers.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     answers = frozenset(" ".join(_words(a)) for group in data["answers"].values() for a in group)
     fillers = {tuple(_words(f)) for group in data["fillers"].values() for f in group}
-    return answers, tuple(sorted((f for f in fillers if f), key=len, reverse=True))
+    vocabulary = frozenset(w for a in answers for w in a.split()) | {w for f in fillers for w in f}
+    return answers, tuple(sorted((f for f in fillers if f), key=len, reverse=True)), vocabulary
 
 
 def is_non_answer(text: object) -> bool:
@@ -54,13 +55,16 @@ def is_non_answer(text: object) -> bool:
     words = tuple(_words(text))
     if not words or len(words) > _MAX_WORDS:
         return False
+    # stripping fillers leaves an answer only if every word is an answer's or a filler's
+    if not _lists()[2].issuperset(words):
+        return False
     return _core_is_answer(words)
 
 
 @lru_cache(maxsize=4096)
 def _core_is_answer(words: tuple[str, ...]) -> bool:
     """Whether stripping fillers from the ends of ``words`` can leave a listed answer."""
-    answers, fillers = _lists()
+    answers, fillers, _ = _lists()
     todo, seen = [(0, len(words))], set()
     while todo:
         span = todo.pop()

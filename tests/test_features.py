@@ -86,6 +86,43 @@ def test_clause_after_contrast_carries_the_verdict(feats: TextFeatures, text: st
     assert np.sign(cue(feats, text, lang, "compound")) == sign
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "token"),
+    [
+        ("El precio es muy alto.", "es", "=price_high"),
+        ("Altos precios en todo", "es", "=price_high"),
+        ("Il canone è altissimo", "it", "=price_high"),
+        ("A mensalidade é muito alta", "pt", "=price_high"),
+        ("Low prices, friendly staff", "en", "=price_low"),
+        ("O preço não é baixo", "pt", "n:=price_low"),
+    ],
+)
+def test_a_level_word_beside_a_price_word_reads_as_a_price_level(
+    feats: TextFeatures, text: str, lang: str, token: str
+) -> None:
+    _, tokens = feats.extract([text], [lang])
+    assert token in tokens[0]
+    assert np.sign(cue(feats, text, lang, "compound")) == (1 if token in ("=price_low", "n:=price_high") else -1)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("La calidad es muy alta", "es"),  # no price word
+        ("Prezzo giusto. Qualità alta", "it"),  # the clause ended before the level word
+        ("the price was fine but the volume is too high", "en"),  # a contrast marker between
+        ("the fee covers everything and the sound quality stays really high", "en"),  # too far
+    ],
+)
+def test_a_level_word_away_from_a_price_word_keeps_its_meaning(feats: TextFeatures, text: str, lang: str) -> None:
+    _, tokens = feats.extract([text], [lang])
+    assert not any("=price_" in t for t in tokens[0]), tokens[0]
+
+
+def test_negated_high_price_is_not_a_complaint(feats: TextFeatures) -> None:
+    assert cue(feats, "El precio no es alto", "es", "compound") > 0 > cue(feats, "El precio es alto", "es", "compound")
+
+
 def test_emoji_and_emoticons(feats: TextFeatures) -> None:
     assert cue(feats, "😡", "en", "compound") < 0
     assert cue(feats, "😡", "en", "emo_anger") == 1

@@ -56,7 +56,7 @@ FACT_PRAISE = [
     ("The technician fixed it in five minutes.", "en"),
     ("O estorno caiu no dia seguinte.", "pt"),
     pytest.param("Me devolvieron el dinero en dos días.", "es", marks=pytest.mark.xfail(
-        strict=True, reason="known miss of cxtext-fast-4: a refund stated as a fact reads as a complaint")),
+        strict=True, reason="known miss of cxtext-fast-5: a refund stated as a fact reads as a complaint")),
     ("Il rimborso è arrivato il giorno dopo.", "it"),
 ]
 
@@ -66,15 +66,14 @@ def test_praise_stated_as_facts_is_positive(analyzer, text, lang):
     assert analyzer(text, lang=lang).sentiment == "positive"
 
 
-_MISS_AMOUNTS = "known miss of cxtext-fast-4: an amount of money still reads as a complaint"
+_MISS_AMOUNTS = "known miss of cxtext-fast-5: an amount of money still reads as a complaint"
 
 AMOUNTS_STATED_NEUTRALLY = [
     pytest.param("Pagué 35 euros por la revisión del coche.", "es", marks=pytest.mark.xfail(
-        strict=True, reason="known miss of cxtext-fast-4: a plain payment reads as praise")),
+        strict=True, reason="known miss of cxtext-fast-5: a plain payment reads as praise")),
     ("Ho rinnovato l'abbonamento annuale a 120 euro.", "it"),
     ("Paguei a segunda parcela de R$ 89 no dia 10.", "pt"),
-    pytest.param("I pay £18 a month for the broadband.", "en", marks=pytest.mark.xfail(
-        strict=True, reason=_MISS_AMOUNTS)),
+    ("I pay £18 a month for the broadband.", "en"),
 ]
 
 
@@ -88,8 +87,7 @@ MONEY_PRAISE = [
     ("Mi hanno rimborsato i 40 euro in due giorni.", "it"),
     pytest.param("A fatura veio 30 reais mais barata este mês.", "pt", marks=pytest.mark.xfail(
         strict=True, reason=_MISS_AMOUNTS)),
-    pytest.param("They knocked £25 off the bill after the outage.", "en", marks=pytest.mark.xfail(
-        strict=True, reason=_MISS_AMOUNTS)),
+    ("They knocked £25 off the bill after the outage.", "en"),
 ]
 
 
@@ -122,16 +120,17 @@ def test_expensive_prices_are_a_negative_price_topic(analyzer):
     assert _topics(result).get("price") == "negative"
 
 
-_MISS_HIGH_PRICE = ("known miss of cxtext-fast-4: 'muy/muito alto' reads as praise ('muy alta calidad'), "
-                    "even after a price word")
-
 HIGH_PRICES = [
     ("The price is very high.", "en"),
+    ("Fees are really high.", "en"),
     ("Il prezzo è molto alto.", "it"),
+    ("Il canone è molto alto.", "it"),
     ("O preço é alto.", "pt"),
-    pytest.param("O preço é muito alto.", "pt", marks=pytest.mark.xfail(strict=True, reason=_MISS_HIGH_PRICE)),
-    pytest.param("El precio es muy alto.", "es", marks=pytest.mark.xfail(strict=True, reason=_MISS_HIGH_PRICE)),
-    pytest.param("Los precios son altísimos.", "es", marks=pytest.mark.xfail(strict=True, reason=_MISS_HIGH_PRICE)),
+    ("O preço é muito alto.", "pt"),
+    ("A mensalidade é muito alta.", "pt"),
+    ("El precio es muy alto.", "es"),
+    ("Los precios son altísimos.", "es"),
+    ("La cuota es muy alta.", "es"),
 ]
 
 
@@ -141,11 +140,27 @@ def test_a_high_price_is_a_negative_price_topic(analyzer, text, lang):
     assert result.sentiment == "negative" and _topics(result).get("price") == "negative", result
 
 
+LOW_PRICES = [("Low prices and the staff are friendly.", "en"), ("Precios bajos y envío rápido.", "es"),
+              ("Prezzi bassi e consegna puntuale.", "it"), ("Preço baixo e entrega rápida.", "pt")]
+
+
+@pytest.mark.parametrize("text, lang", LOW_PRICES)
+def test_a_low_price_is_a_positive_price_topic(analyzer, text, lang):
+    result = analyzer(text, lang=lang)
+    assert result.sentiment == "positive" and _topics(result).get("price") == "positive", result
+
+
+@pytest.mark.parametrize("text, lang", [("La calidad es muy alta.", "es"), ("A qualidade é muito alta.", "pt")])
+def test_high_quality_stays_praise(analyzer, text, lang):
+    result = analyzer(text, lang=lang)
+    assert result.sentiment == "positive" and "price" not in _topics(result), result
+
+
 # -- the verdict wins over one complaint clause ---------------------------------------------------
 
 VERDICTS = [
     pytest.param("Veramente valida e stimolante. Peccato costi un po' troppo.", "it", "price", marks=pytest.mark.xfail(
-        strict=True, reason="known miss of cxtext-fast-4: 'peccato' outweighs a verdict it reads as weak")),
+        strict=True, reason="known miss of cxtext-fast-5: 'peccato' outweighs a verdict it reads as weak")),
     ("Great phone, fast and the battery lasts two days. Only the price is a bit high.", "en", "price"),
     ("Me encanta, la calidad es excelente y lo volvería a comprar. Lo único, el envío tardó un poco.",
      "es", "process"),

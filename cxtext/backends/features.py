@@ -6,7 +6,9 @@ One pass over each text gives two things:
   ``cxtext/data/lexicons``, with negation scope (``no es bueno``), intensifiers (``muy``),
   diminishers (``poco``), contrast (``pero``/``ma``/``mas``/``but``: the clause after the marker
   carries the verdict), emoji and emoticons, elongations (``buenísimooo``), ALL-CAPS and
-  exclamation marks, and Plutchik-8 emotion cues;
+  exclamation marks, Plutchik-8 emotion cues, and price levels (a level word beside a price word
+  in one clause, ``el precio es muy alto``, is the token ``=price_high`` with a negative polarity;
+  ``low fees`` is ``=price_low``; the words are ``price_level`` in ``rules.json``);
 * **tokens** for the linear model: normalised words (prefixed ``n:`` inside a negation scope),
   emoji and emoticons.
 
@@ -164,6 +166,11 @@ class _Language:
         self.intensifiers = words("intensifiers")
         self.diminishers = words("diminishers")
         self.contrast = words("contrast")
+        level = rules["price_level"]
+        self.price_nouns = set(level["nouns"][lang])
+        self.levels = {w: "high" for w in level["high"][lang]} | {w: "low" for w in level["low"][lang]}
+        self.level_polarity = {k: float(v) for k, v in level["polarity"].items()}
+        self.level_after, self.level_before = int(level["after"]), int(level["before"])
         phrases = sorted(
             {w for w in set(self.exact) | self.negators | self.contrast if "_" in w},
             key=len,
@@ -178,7 +185,9 @@ class _Language:
 
     def lookup(self, token: str) -> tuple[int, float, tuple[int, ...]]:
         """(kind, polarity, emotions); kind 0 plain, 1 negator, 2 intensifier, 3 diminisher,
-        4 contrast, 5 punctuation, 6 emoji/emoticon cue, 7 lexicon word."""
+        4 contrast, 5 punctuation, 6 emoji/emoticon cue, 7 lexicon word, 8 price word, 9 level
+        word (``alto``, ``low``: see ``price_level`` in ``rules.json``). Kinds 8 and 9 carry the
+        word's lexicon polarity, which applies where no price level is read."""
         hit = self.cache.get(token)
         if hit is not None:
             return hit
@@ -197,6 +206,12 @@ class _Language:
             return (2, 0.0, ())
         if token in self.diminishers:
             return (3, 0.0, ())
+        if token in self.price_nouns or token in self.levels:
+            _, pol, emotions = self._lexicon_hit(token)
+            return (8 if token in self.price_nouns else 9, pol, emotions)
+        return self._lexicon_hit(token)
+
+    def _lexicon_hit(self, token: str) -> tuple[int, float, tuple[int, ...]]:
         entry = self.emoji.get(token)
         if entry is not None:
             return (6, entry.polarity, entry.emotions)
@@ -281,9 +296,10 @@ class TextFeatures:
         last_contrast = -1
         pos = neg = npos = nneg = negpos = negneg = epos = eneg = 0.0
         exclam = quest = 0
+        price_at = -1  # index in ``out`` of the clause's last price word
         cache = table.cache
         append = out.append
-        for tok in raw_tokens:
+        for i, tok in enumerate(raw_tokens):
             hit = cache.get(tok)
             if hit is None:
                 hit = table.lookup(tok)
@@ -296,12 +312,21 @@ class TextFeatures:
                 quest += tok.count("?")
                 neg_left = 0
                 boost_left = 0
+                price_at = -1
                 continue
             if kind == 4:
                 last_contrast = len(scores)
                 neg_left = 0
+                price_at = -1
                 out.append(tok)
                 continue
+            if kind == 8:
+                price_at = len(out)
+            elif kind == 9 and (
+                (price_at >= 0 and len(out) - price_at <= table.level_after) or _price_follows(raw_tokens, i, table)
+            ):
+                level = table.levels[tok]
+                tok, pol, emotions = "=price_" + level, table.level_polarity[level], ()
             if kind == 1:
                 neg_left = _NEG_SCOPE
                 out.append(tok)
@@ -361,6 +386,18 @@ class TextFeatures:
         row[15] = total / math.sqrt(total * total + 15.0) if total else 0.0
         row[16] = len(out)
         return out
+
+
+def _price_follows(raw_tokens: list[str], i: int, table: _Language) -> bool:
+    """Whether a price word follows the level word ``raw_tokens[i]`` closely in its clause
+    (``altos precios``, ``high fees``)."""
+    for tok in raw_tokens[i + 1 : i + 1 + table.level_before]:
+        kind = table.lookup(tok)[0]
+        if kind == 8:
+            return True
+        if kind in (4, 5):
+            return False
+    return False
 
 
 def _murmurhash():  # noqa: ANN202 - murmurhash3_32(key, seed, positive) of scikit-learn

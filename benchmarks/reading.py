@@ -25,6 +25,10 @@ Sets and metrics (rows of the table; one column per language):
   ``sentiment_<topic>`` on the gold topics the system found.
 * **UMSAB** val macro-F1 (tweets; the language given), a check that tweets still read well.
   UMSAB val is one fixed set, so it is the same for both parts.
+* ``--dump FILE`` also writes each CX comment's outcome per cxtext system (sentiment right or
+  not, topic tp/fp/fn, topic polarity hits, emotion on a neutral comment); two dumps, of the
+  shipped model and of a candidate, go to ``benchmarks/paired.py`` for a comment-by-comment
+  comparison with bootstrap intervals.
 * **Speed** of the backend's sentiment + emotion step (comments/s of ``backend.analyze`` on the
   CX dev comments repeated to ``--speed-n``; each text is analysed anew, no cache).
 """
@@ -129,7 +133,11 @@ def _topics_of(cell: object) -> set[str]:
     return set()
 
 
-def cx_rows(corpus: pd.DataFrame, system: System, split: str = "dev") -> list[Row]:
+def cx_rows(corpus: pd.DataFrame, system: System, split: str = "dev",
+            per_comment: list[dict] | None = None) -> list[Row]:
+    """The CX rows of ``system``; with ``per_comment``, one dict per comment is appended to it
+    (what ``--dump`` writes: whether the sentiment is right, topic tp/fp/fn, topic polarity
+    hits out of the gold topics found, and whether a neutral comment got an emotion)."""
     rows: dict[str, dict[str, str]] = {k: {} for k in ("sent", "topic", "pol", "emo")}
     notes = {}
     totals = {k: [0, 0] for k in ("sent", "pol", "emo")}
@@ -147,15 +155,21 @@ def cx_rows(corpus: pd.DataFrame, system: System, split: str = "dev") -> list[Ro
         if system.analyzer is None:
             continue
         tp = fp = fn = hits = n_pol = 0
-        for gold, found, (_, row) in zip(part["topics"], out["topics"], out.iterrows()):
+        for i, (gold, found, (_, row)) in enumerate(zip(part["topics"], out["topics"], out.iterrows())):
             found = _topics_of(found)
             gold_set = set(gold)
-            tp += len(gold_set & found)
-            fp += len(found - gold_set)
-            fn += len(gold_set - found)
-            for topic in gold_set & found:
-                n_pol += 1
-                hits += int(row.get(f"sentiment_{topic}", "") == gold[topic])
+            counts = (len(gold_set & found), len(found - gold_set), len(gold_set - found))
+            tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
+            pol = [int(row.get(f"sentiment_{topic}", "") == gold[topic]) for topic in gold_set & found]
+            n_pol += len(pol)
+            hits += sum(pol)
+            if per_comment is not None:
+                neutral_row = part["sentiment"].iat[i] == "neutral"
+                per_comment.append({
+                    "system": system.name, "id": part["id"].iat[i], "lang": lang, "sentiment_ok": int(ok[i]),
+                    "tp": counts[0], "fp": counts[1], "fn": counts[2], "pol_hits": sum(pol), "pol_n": len(pol),
+                    "neutral_with_emotion": int(len(out["emotions"].iat[i]) > 0) if neutral_row else "",
+                })
         f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
         rows["topic"][lang] = f"{f1:.3f}"
         rows["pol"][lang] = f"{hits / n_pol:.3f}" if n_pol else ""
@@ -262,14 +276,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-accurate", action="store_true")
     ap.add_argument("--only", default="cx,ratings,reviews,umsab,speed",
                     help="comma-separated sections to run")
+    ap.add_argument("--dump", type=Path, default=None,
+                    help="also write each CX comment's outcome per cxtext system to this CSV, to compare "
+                         "two models with benchmarks/paired.py")
     args = ap.parse_args(argv)
     only = set(args.only.split(","))
     args.corpus = args.corpus or ROOT / "models" / "corpus" / args.part
     corpus = read_corpus(args.corpus) if args.corpus.is_dir() else pd.DataFrame()
     rows: list[Row] = []
+    per_comment: list[dict] | None = [] if args.dump else None
     for system in systems(not args.no_accurate):
         if "cx" in only and not corpus.empty:
-            rows += cx_rows(corpus, system, args.part)
+            rows += cx_rows(corpus, system, args.part, per_comment)
         if "ratings" in only:
             rows += rating_rows(args.data, args.part, system, args.max_reviews)
         if "reviews" in only:
@@ -278,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += umsab_rows(args.data, system)
         if "speed" in only and not corpus.empty:
             rows += speed_rows(corpus, system, args.speed_n)
+    if args.dump:
+        pd.DataFrame(per_comment).to_csv(args.dump, index=False)
     rows.sort(key=lambda r: r[0])
     print(f"part: {args.part}; cxtext {cxtext.__version__}")
     print_table(rows, first="set / metric")

@@ -108,11 +108,34 @@ def test_nothing_to_add_is_neutral_without_topic_or_emotion(analyzer, text, lang
     assert (result.sentiment, tuple(result.topics), list(result.emotions)) == ("neutral", (), [])
 
 
-def test_a_double_charge_is_negative_with_price_and_process(analyzer):
-    result = analyzer("Me cobraron dos veces", lang="es")
+DOUBLE_CHARGES = [("Me cobraron dos veces", "es"), ("I was charged twice for the same order.", "en"),
+                  ("Mi hanno addebitato due volte lo stesso ordine.", "it"), ("Cobraram duas vezes no meu cartão.", "pt")]
+
+
+@pytest.mark.parametrize("text, lang", DOUBLE_CHARGES)
+def test_a_double_charge_is_negative_with_price_and_process(analyzer, text, lang):
+    result = analyzer(text, lang=lang)
     assert result.sentiment == "negative"
-    assert {"price", "process"} <= set(_topics(result))
+    assert {"price", "process"} <= set(_topics(result)), result
     assert _topics(result)["price"] == "negative"
+
+
+HIGH_BILLS = [("La factura de este mes es altísima.", "es"), ("La bolletta di questo mese è altissima.", "it"),
+              ("A fatura deste mês veio altíssima.", "pt"), ("This month's bill is huge.", "en"),
+              ("Le bollette sono carissime.", "it")]
+
+
+@pytest.mark.parametrize("text, lang", HIGH_BILLS)
+def test_the_size_of_a_bill_is_a_price_topic(analyzer, text, lang):
+    # a bill is a billing (process) word; judged by its amount, it is the price
+    assert _topics(analyzer(text, lang=lang)).get("price") == "negative"
+
+
+@pytest.mark.parametrize("text, lang", [("Ho ricevuto la bolletta in ritardo.", "it"), ("A fatura veio errada.", "pt"),
+                                        ("Me llegó la factura con un error.", "es")])
+def test_a_late_or_wrong_bill_is_process_not_price(analyzer, text, lang):
+    topics = _topics(analyzer(text, lang=lang))
+    assert "process" in topics and "price" not in topics, topics
 
 
 def test_expensive_prices_are_a_negative_price_topic(analyzer):
@@ -164,6 +187,7 @@ VERDICTS = [
     ("Great phone, fast and the battery lasts two days. Only the price is a bit high.", "en", "price"),
     ("Me encanta, la calidad es excelente y lo volvería a comprar. Lo único, el envío tardó un poco.",
      "es", "process"),
+    ("Adorei o produto, veio bem embalado e funciona perfeitamente. Só a entrega demorou um pouco.", "pt", "process"),
 ]
 
 
@@ -177,7 +201,8 @@ def test_a_positive_verdict_stands_despite_one_complaint(analyzer, text, lang, c
 # -- questions and requests are not praise --------------------------------------------------------
 
 REQUESTS = [("I need you to be a better airline!!", "en"), ("Can someone help me with my refund?", "en"),
-            ("¿Alguien me puede ayudar con la factura?", "es")]
+            ("¿Alguien me puede ayudar con la factura?", "es"), ("Qualcuno può aiutarmi con il rimborso?", "it"),
+            ("Alguém pode me ajudar com a fatura?", "pt")]
 
 
 @pytest.mark.parametrize("text, lang", REQUESTS)
@@ -196,20 +221,36 @@ def test_neutral_factual_comments_have_no_emotion(analyzer, text, lang):
     assert list(analyzer(text, lang=lang).emotions) == []
 
 
-def test_an_angry_complaint_shows_anger(analyzer):
-    assert "anger" in analyzer("Es una vergüenza, tres semanas sin internet y nadie da la cara.", lang="es").emotions
+ANGRY = [("Es una vergüenza, tres semanas sin internet y nadie da la cara.", "es"),
+         ("Absolutely furious, third time the engineer hasn't shown up.", "en"),
+         ("Sono furioso, è la terza volta che il tecnico non si presenta.", "it"),
+         ("Estou revoltado, é a terceira vez que o técnico não aparece.", "pt")]
+
+
+@pytest.mark.parametrize("text, lang", ANGRY)
+def test_an_angry_complaint_shows_anger(analyzer, text, lang):
+    assert "anger" in analyzer(text, lang=lang).emotions
 
 
 # -- topics without false triggers, with their evidence -------------------------------------------
 
-def test_an_ambiguous_word_alone_is_not_a_topic(analyzer):
-    # "fast" is praise of speed here (process), not the product
-    assert "product" not in _topics(analyzer("They answered fast, thanks.", lang="en"))
+AMBIGUOUS = [
+    ("They answered fast, thanks.", "en", "product"),  # "fast" is the process's speed, not the product
+    ("Well packed and it arrived safely.", "en", "place"),  # packaging, not a packed place
+    ("A caixa veio amassada.", "pt", "people"),  # a box, not a cashier
+    ("Contestaron rápido, gracias.", "es", "product"),
+]
+
+
+@pytest.mark.parametrize("text, lang, topic", AMBIGUOUS)
+def test_an_ambiguous_word_alone_is_not_a_topic(analyzer, text, lang, topic):
+    assert topic not in _topics(analyzer(text, lang=lang))
 
 
 def test_common_product_words_are_found(analyzer):
     assert "product" in _topics(analyzer("La talla de las zapatillas no corresponde.", lang="es"))
     assert "promotion" in _topics(analyzer("El código de descuento no funcionó.", lang="es"))
+    assert "product" in _topics(analyzer("O tamanho não serve.", lang="pt"))
 
 
 def test_every_topic_keeps_an_evidence_span(analyzer):
@@ -223,6 +264,8 @@ def test_every_topic_keeps_an_evidence_span(analyzer):
 
 # -- language detection that survives shouting ----------------------------------------------------
 
-@pytest.mark.parametrize("text, lang", [("ENTREGA ATRASADA!!!!!!", "pt"), ("Todo perfecto, repetiré.", "es")])
+@pytest.mark.parametrize("text, lang", [("ENTREGA ATRASADA!!!!!!", "pt"), ("Todo perfecto, repetiré.", "es"),
+                                        ("CONSEGNA IN RITARDO!!!", "it"), ("WORST SERVICE EVER!!!", "en"),
+                                        ("Tutto perfetto, tornerò.", "it"), ("Tudo certo, voltarei.", "pt")])
 def test_shouting_and_short_comments_get_their_language(analyzer, text, lang):
     assert analyzer(text).language == lang

@@ -296,8 +296,7 @@ TOPIC_WORDS = [  # the word that names the topic is its evidence (the codebook's
     ("El chatbot no entiende nada.", "es", "place", "chatbot"),
     pytest.param("Nobody answers the helpline.", "en", "place", "helpline",
                  marks=pytest.mark.xfail(strict=True, reason=_UNSEEN)),
-    pytest.param("Il numero verde non risponde mai.", "it", "place", "numero verde",
-                 marks=pytest.mark.xfail(strict=True, reason=_UNSEEN)),
+    ("Il numero verde non risponde mai.", "it", "place", "numero verde"),  # several words: always kept
 ]
 
 

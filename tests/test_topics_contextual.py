@@ -21,6 +21,15 @@ def test_a_match_the_model_doubts_is_dropped_and_a_confident_topic_is_added():
     assert got == (TopicMatch("process", 0, 13, "fast delivery"),)
 
 
+def test_a_match_of_several_words_stands_whatever_the_model_says():
+    # a multi-word term is specific by construction ("numero verde", "roaming charges"): only a
+    # single word can be used in another sense
+    line = TopicMatch("place", 4, 16, "numero verde")
+    word = TopicMatch("place", 20, 23, "app")
+    got = in_context("Il numero verde e l'app", [line, word], {"place": 0.05}, RULE)
+    assert got == (line,)
+
+
 def test_a_confirmed_match_keeps_its_own_evidence_and_is_not_added_twice():
     price = TopicMatch("price", 4, 9, "price")
     got = in_context("the price is steep", [price], {"price": 0.95}, RULE)

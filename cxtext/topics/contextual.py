@@ -7,7 +7,11 @@ holds. When the backend has a topic model (:meth:`cxtext.backends.Backend.topic_
 ``fast`` and ``accurate`` backends do), each clause's topic probabilities decide:
 
 * a codebook match of a CX topic is **kept** when that topic's probability reaches its
-  ``keep`` threshold, else dropped (the word was used in another sense);
+  ``keep`` threshold, else dropped (the word was used in another sense); a match of two or more
+  words ("numero verde", "roaming charges", "código de descuento") is always kept: a term that
+  long is specific by construction, and the model may never have seen it (on the CX dev
+  comments this raised topic micro-F1 from 0.7009 to 0.7023, paired bootstrap interval
+  [+0.0002, +0.0028]);
 * a CX topic the codebook did not find in the clause is **added** when its probability reaches
   its ``add`` threshold; its evidence is the whole clause.
 
@@ -51,7 +55,8 @@ def in_context(
     kept = []
     for match in matches:
         top = match.top_level
-        if top in rule and proba.get(top, 0.0) < rule[top][0]:
+        doubted = top in rule and proba.get(top, 0.0) < rule[top][0]
+        if doubted and len(match.text.split()) < 2:
             continue
         kept.append(match)
     found = {m.top_level for m in kept}

@@ -281,6 +281,8 @@ def _attach_punctuation(text: str, spans: list[Span]) -> list[Span]:
 def _opening_marks(text: str, spans: list[Span]) -> list[Span]:
     """Give "¿"/"¡" to the sentence they open: ``"Bien. ¿" + "Y tú?"`` -> ``"Bien." + "¿Y tú?"``,
     and split ``"¿Llegó?¿Cuándo?"`` in two."""
+    if not any(mark in text for mark in _OPENING_MARKS):  # nothing to move (most texts)
+        return spans
     bounds: list[list[int]] = []
     for span in spans:
         cut = span.start

@@ -84,6 +84,13 @@ def test_regex_terms_and_currency() -> None:
     assert ("price", "25 €") in topics_of("Costó 25 € el menú", "es")
 
 
+def test_a_topics_language_and_any_language_regexes_both_match() -> None:
+    # one scan per topic: the language's patterns and the "any" ones are joined
+    found = topics_of("La factura de este mes es altísima: 90 € más", "es")
+    assert ("price", "factura de este mes es altísima") in found and ("price", "90 €") in found
+    assert ("price", "90 €") in topics_of("Son 90 € al mes", "es")
+
+
 def test_custom_prefix_regex_and_exclusions() -> None:
     found = topics_of("The courier delivered it late, see INV-2024", "en", FIXTURES / "mine.yaml")
     assert ("process/delivery", "courier") in found

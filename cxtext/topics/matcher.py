@@ -170,9 +170,10 @@ class CodebookDetector(TopicDetector):
                 inflect_as = code if code in LANGUAGES else (lang if lang in LANGUAGES else "")
                 terms += [(f"{inflect_as}|{spec.path}", t) for t in spec.terms.get(code, ())]
                 exclude += [(f"{inflect_as}|{spec.path}", t) for t in spec.exclude.get(code, ())]
-                patterns = spec.regex.get(code, ())
-                if patterns:
-                    regexes.append(compile_patterns(spec.path, tuple(patterns)))
+            # one pattern per topic (its language's and its "any" ones joined): one scan per text
+            patterns = tuple(p for code in langs for p in spec.regex.get(code, ()))
+            if patterns:
+                regexes.append(compile_patterns(spec.path, patterns))
         return _LanguageMatcher(_build_index(terms), _build_index(exclude), regexes)
 
     def detect(self, texts: Sequence[str], langs: Sequence[str]) -> list[list[TopicMatch]]:

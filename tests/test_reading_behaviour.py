@@ -42,6 +42,8 @@ FACT_COMPLAINTS = [
     ("Me dijeron que me llamarían al día siguiente y todavía estoy esperando.", "es"),
     ("Il tecnico doveva venire lunedì, non si è visto nessuno.", "it"),
     ("Os preços estão muito caros.", "pt"),
+    pytest.param("Extraviaram minha bagagem.", "pt", marks=pytest.mark.xfail(
+        strict=True, reason="known miss of cxtext-fast-5: 'extraviar' (to lose) is in no lexicon and reads as praise")),
 ]
 
 
@@ -149,7 +151,7 @@ def test_common_price_words_are_a_price_topic(analyzer, text, lang):
 
 @pytest.mark.parametrize("text", ["She was in charge of the booking and was brilliant.",
                                   "The queue was in excess of two hours.", "Bill was very helpful on the phone."])
-def test_charge_and_excess_in_other_senses_are_not_a_price(analyzer, text):
+def test_price_words_in_other_senses_are_not_a_price(analyzer, text):
     assert "price" not in _topics(analyzer(text, lang="en"))
 
 

@@ -15,7 +15,8 @@ Sets and metrics (rows of the table; one column per language):
   by the project, other sectors than the training part, never trained on):
   overall sentiment accuracy; topic micro-F1 over the six CX topics; topic-polarity accuracy
   on the gold topics the system found (``sentiment_<topic>`` against the gold polarity); the
-  share of neutral comments given at least one emotion.
+  share of neutral comments given at least one emotion; emotion micro-/macro-F1 over the eight
+  Plutchik labels (comment level: the emotions the comment shows, none for most neutral ones).
 * **Ratings**: Spearman correlation of ``sentiment_score`` with the 1-5 stars of Cuba hotel
   reviews and Rest-Mex opinions (es; dev/eval-only licences). ``--part dev`` reads MD5 bucket 1
   of the row id, ``--part test`` bucket 0 (the rule of the training recipes), capped by
@@ -50,7 +51,7 @@ from scipy.stats import spearmanr
 from sklearn.metrics import f1_score
 
 import cxtext
-from cxtext.schema import LANGUAGES
+from cxtext.schema import EMOTIONS, LANGUAGES
 
 from _table import Row, print_table  # noqa: E402 - benchmarks/ is the script's folder
 
@@ -138,7 +139,8 @@ def cx_rows(corpus: pd.DataFrame, system: System, split: str = "dev",
     """The CX rows of ``system``; with ``per_comment``, one dict per comment is appended to it
     (what ``--dump`` writes: whether the sentiment is right, topic tp/fp/fn, topic polarity
     hits out of the gold topics found, and whether a neutral comment got an emotion)."""
-    rows: dict[str, dict[str, str]] = {k: {} for k in ("sent", "topic", "pol", "emo")}
+    rows: dict[str, dict[str, str]] = {k: {} for k in ("sent", "topic", "pol", "emo", "emo_f1")}
+    emo_gold, emo_got = [], []  # per comment: sets of emotions, for the "all" column
     notes = {}
     totals = {k: [0, 0] for k in ("sent", "pol", "emo")}
     topic_counts = [0, 0, 0]
@@ -181,9 +183,15 @@ def cx_rows(corpus: pd.DataFrame, system: System, split: str = "dev",
         rows["emo"][lang] = f"{fired.mean():.3f}" if len(fired) else ""
         totals["emo"][0] += int(fired.sum())
         totals["emo"][1] += len(fired)
+        gold_e, got_e = _emotion_matrix(part["emotions"]), _emotion_matrix(out["emotions"])
+        rows["emo_f1"][lang] = _micro_macro(gold_e, got_e)
+        emo_gold.append(gold_e)
+        emo_got.append(got_e)
     for key, (a, b) in totals.items():
         if b:
             rows[key]["all"] = f"{a / b:.3f}"
+    if emo_gold:
+        rows["emo_f1"]["all"] = _micro_macro(np.vstack(emo_gold), np.vstack(emo_got))
     tp, fp, fn = topic_counts
     if tp:
         rows["topic"]["all"] = f"{2 * tp / (2 * tp + fp + fn):.3f}"
@@ -193,8 +201,20 @@ def cx_rows(corpus: pd.DataFrame, system: System, split: str = "dev",
             (f"CX {split}: topic micro-F1", system.name, rows["topic"], "6 topics"),
             (f"CX {split}: topic polarity accuracy", system.name, rows["pol"], "on gold topics found"),
             (f"CX {split}: neutral comments with an emotion", system.name, rows["emo"], "lower is better"),
+            (f"CX {split}: emotion micro / macro-F1", system.name, rows["emo_f1"], "8 Plutchik labels"),
         ]
     return out_rows
+
+
+def _emotion_matrix(cells: Sequence[object]) -> np.ndarray:
+    """Comments x 8 Plutchik labels, 1 where the comment has the label."""
+    return np.array([[e in set(cell) for e in EMOTIONS] for cell in cells], dtype=np.int8).reshape(-1, len(EMOTIONS))
+
+
+def _micro_macro(gold: np.ndarray, got: np.ndarray) -> str:
+    micro = f1_score(gold, got, average="micro", zero_division=0)
+    macro = f1_score(gold, got, average="macro", zero_division=0)
+    return f"{micro:.3f} / {macro:.3f}"
 
 
 def rating_rows(data: Path, part: str, system: System, max_reviews: int) -> list[Row]:

@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .aggregate import (TOPIC_CONFLICTS, TOPIC_POLAR_MIN, VERDICT_WEIGHT, aggregate_predictions, comment_prediction,
-                        topic_sentiment)
+from .aggregate import (NEUTRAL_EMOTION_MIN, TOPIC_CONFLICTS, TOPIC_POLAR_MIN, VERDICT_WEIGHT, aggregate_predictions,
+                        calm_if_neutral, comment_prediction, topic_sentiment)
 from .backends import get_backend
 from .backends.base import Backend, Prediction
 from .cells import find_comment_column
@@ -178,6 +178,9 @@ class Analyzer:
         non_answers: read comments that say there is nothing to say ("n/a", "nada que añadir",
             "no comments, thanks") as neutral, with no topic and no emotion
             (:mod:`cxtext.nonanswers`); ``False`` reads them like any other comment.
+        neutral_emotion_min: a comment or sentence read as neutral keeps only the emotions whose
+            probability reaches this (see :data:`cxtext.aggregate.NEUTRAL_EMOTION_MIN`); ``None``
+            keeps every emotion the backend gives.
 
     The parameters stay attributes of the same names (:meth:`get_params`, :meth:`set_params`);
     one changed after the analyzer was prepared (``analyzer.backend = "lexicon"``) takes effect at
@@ -209,6 +212,7 @@ class Analyzer:
         verdict_weight: float = VERDICT_WEIGHT,
         topic_conflict: str = "verdict",
         non_answers: bool = True,
+        neutral_emotion_min: float | None = NEUTRAL_EMOTION_MIN,
     ) -> None:
         self.languages = languages
         self.lang = lang
@@ -227,6 +231,7 @@ class Analyzer:
         self.verdict_weight = verdict_weight
         self.topic_conflict = topic_conflict
         self.non_answers = non_answers
+        self.neutral_emotion_min = neutral_emotion_min
 
     # -- set-up -----------------------------------------------------------------------
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -263,6 +268,9 @@ class Analyzer:
         if self.topic_polar_min is not None and not 0.0 <= float(self.topic_polar_min) <= 1.0:
             raise ConfigError(f"topic_polar_min={self.topic_polar_min!r} must be between 0 and 1 "
                               f"(default {TOPIC_POLAR_MIN}; None or 1 keeps the model's neutral)")
+        if self.neutral_emotion_min is not None and not 0.0 <= float(self.neutral_emotion_min) <= 1.0:
+            raise ConfigError(f"neutral_emotion_min={self.neutral_emotion_min!r} must be between 0 and 1 "
+                              f"(default {NEUTRAL_EMOTION_MIN}; None or 0 keeps every emotion)")
         languages = [check_language(code) for code in self.languages]
         if not languages:
             raise ConfigError(f"languages must name at least one of {format_choices(LANGUAGES)}")
@@ -358,6 +366,8 @@ class Analyzer:
         info["verdict_weight"] = f"{float(self.verdict_weight):g}"
         info["topic_conflict"] = self.topic_conflict
         info["non_answers"] = "on" if self.non_answers else "off"
+        info["neutral_emotion_min"] = ("off" if self.neutral_emotion_min is None
+                                       else f"{float(self.neutral_emotion_min):g}")
         return info
 
     # -- analysis ---------------------------------------------------------------------
@@ -488,7 +498,8 @@ class Analyzer:
                     for detector, found in zip(self.topic_detectors_, matches)
                 }
                 clause_results.append(ClauseResult(clause.text, clause.start, clause.end, prediction, shifted))
-            sentence_prediction = aggregate_predictions([c.prediction for c in clause_results])
+            sentence_prediction = calm_if_neutral(aggregate_predictions([c.prediction for c in clause_results]),
+                                                  self.neutral_emotion_min)
             first, last = clauses[0], clauses[-1]
             sentence_results.append(
                 SentenceResult(text[first.start:last.end], first.start, last.end,
@@ -516,7 +527,8 @@ class Analyzer:
         cache = self.cache_
         cached = [cache[(clause.text, lang)] for clause in clauses]
         whole = self.verdicts_.get(_whole_key(text, lang, clauses)) if self.verdict_weight else None
-        prediction = comment_prediction([c[0] for c in cached], whole, self.verdict_weight)
+        prediction = calm_if_neutral(comment_prediction([c[0] for c in cached], whole, self.verdict_weight),
+                                     self.neutral_emotion_min)
         extra = self.topic_detectors_[1:]
         per_topic: dict[str, list[Prediction]] = {}
         for pred, matches in cached:

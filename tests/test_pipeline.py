@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 import cxtext
 from cxtext.aggregate import aggregate_predictions, topic_sentiment
-from cxtext.backends.base import Prediction
+from cxtext.backends import register_backend
+from cxtext.backends.base import Backend, Prediction
 from cxtext.errors import ColumnError, ConfigError
-from cxtext.schema import CX_TOPICS, output_columns
+from cxtext.schema import CX_TOPICS, EMOTIONS, output_columns
 from cxtext.topics.base import TopicMatch
 
 
@@ -100,6 +101,37 @@ def test_analyzer_topic_polar_min_option(fake_models):
     assert cxtext.Analyzer().describe()["topic_polar_min"] == "0.15"
     with pytest.raises(ConfigError, match="topic_polar_min"):
         cxtext.Analyzer(topic_polar_min=1.5).prepare()
+
+@register_backend("calm-test")
+class _EmotionalNeutral(Backend):
+    """Neutral for every text, with a weak anticipation and, after "scared", a strong fear."""
+
+    name = "calm-test"
+
+    def analyze(self, texts, langs):
+        out = []
+        for text in texts:
+            proba = {e: 0.0 for e in EMOTIONS} | {"anticipation": 0.3, "fear": 0.9 if "scared" in text else 0.0}
+            emotions = tuple(e for e in EMOTIONS if proba[e] >= 0.25)
+            out.append(Prediction("neutral", 0.0, {"negative": 0.1, "neutral": 0.8, "positive": 0.1},
+                                  emotions, proba))
+        return out
+
+
+def test_a_neutral_reading_keeps_only_its_strong_emotions(fake_models):
+    text = "Do you open on Sundays? I am scared I will miss it."
+    calm = cxtext.Analyzer(backend="calm-test")(text)
+    assert calm.emotions == ("fear",)
+    assert [s.prediction.emotions for s in calm.sentences] == [(), ("fear",)]
+    assert calm.prediction.emotion_proba["anticipation"] == 0.3  # the probabilities stay
+    every = cxtext.Analyzer(backend="calm-test", neutral_emotion_min=None)(text)
+    assert every.emotions == ("anticipation", "fear")
+    assert cxtext.Analyzer(backend="calm-test", neutral_emotion_min=0.95)(text).emotions == ()
+    assert cxtext.Analyzer(**fake_models).describe()["neutral_emotion_min"] == "0.5"
+    assert cxtext.Analyzer(neutral_emotion_min=None, **fake_models).describe()["neutral_emotion_min"] == "off"
+    with pytest.raises(ConfigError, match="neutral_emotion_min"):
+        cxtext.Analyzer(neutral_emotion_min=2, **fake_models).prepare()
+
 
 def test_a_parameter_changed_after_prepare_takes_effect(fake_models):
     analyzer = cxtext.Analyzer(**fake_models).prepare()

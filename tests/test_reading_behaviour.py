@@ -245,6 +245,21 @@ def test_neutral_factual_comments_have_no_emotion(analyzer, text, lang):
     assert list(analyzer(text, lang=lang).emotions) == []
 
 
+# plain questions and a bare "nope": the per-label thresholds alone gave them anticipation or anger
+QUESTIONS = [("Is there a student discount?", "en"), ("nope", "en"), ("¿Cuándo empiezan las rebajas?", "es"),
+             ("C'è uno sconto per studenti?", "it"), ("Tem desconto para estudante?", "pt")]
+
+
+@pytest.mark.parametrize("text, lang", QUESTIONS)
+def test_plain_questions_have_no_emotion(analyzer, text, lang):
+    assert list(analyzer(text, lang=lang).emotions) == []
+
+
+def test_a_neutral_question_still_shows_a_clear_fear(analyzer):
+    result = analyzer("Tengo miedo de perder el vuelo, ¿puedo adelantarlo?", lang="es")
+    assert "fear" in result.emotions
+
+
 ANGRY = [("Es una vergüenza, tres semanas sin internet y nadie da la cara.", "es"),
          ("Absolutely furious, third time the engineer hasn't shown up.", "en"),
          ("Sono furioso, è la terza volta che il tecnico non si presenta.", "it"),

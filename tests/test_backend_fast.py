@@ -9,7 +9,7 @@ import pytest
 
 from cxtext.backends import get_backend
 from cxtext.backends.fast import FastBackend, LinearModels
-from cxtext.errors import InputError
+from cxtext.errors import InputError, ModelError
 from cxtext.schema import EMOTIONS, LANGUAGES, SENTIMENTS
 
 ARTIFACTS = ("fast_sentiment.npz", "fast_sentiment.json", "fast_emotion.npz", "fast_emotion.json",
@@ -126,6 +126,22 @@ def test_thresholds_per_language_with_fallback() -> None:
         t = models.thresholds_for(lang)
         assert t.shape == (len(EMOTIONS),) and ((t > 0) & (t < 1)).all()
     np.testing.assert_array_equal(models.thresholds_for("fr"), models.thresholds)
+
+
+def test_models_load_from_a_recipe_folder(tmp_path, backend: FastBackend) -> None:
+    for name in ARTIFACTS:
+        (tmp_path / name).write_bytes((resources.files("cxtext.models") / name).read_bytes())
+    with np.load(tmp_path / "fast_emotion.npz") as npz:
+        arrays = dict(npz)
+    arrays.update({f"thresholds_{lang}": np.full(len(EMOTIONS), 0.99, np.float32) for lang in LANGUAGES})
+    np.savez_compressed(tmp_path / "fast_emotion.npz", **arrays)
+    text, lang = "Sono furioso, è la terza volta che il tecnico non si presenta.", "it"
+    assert one(backend, text, lang).emotions  # the shipped thresholds find anger
+    other = FastBackend(model_dir=tmp_path)
+    assert one(other, text, lang).emotions == ()  # the folder's, all 0.99, find nothing
+    assert one(other, text, lang).emotion_proba == one(backend, text, lang).emotion_proba
+    with pytest.raises(ModelError, match="cannot load the fast models from folder"):
+        FastBackend(model_dir=tmp_path / "missing").analyze([text], [lang])
 
 
 def test_unknown_language_uses_the_english_thresholds(backend: FastBackend) -> None:

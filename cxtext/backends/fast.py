@@ -21,9 +21,11 @@ neither scikit-learn estimators nor pickles are loaded. The recipe is
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -81,9 +83,11 @@ class LinearModels:
         return (self.lang_thresholds or {}).get(lang, self.thresholds)
 
     @classmethod
-    def load(cls, package: str = "cxtext.models") -> "LinearModels":
-        """Read ``fast_sentiment.{npz,json}`` and ``fast_emotion.{npz,json}`` from ``package``."""
-        base = resources.files(package)
+    def load(cls, package: str | os.PathLike = "cxtext.models") -> "LinearModels":
+        """Read ``fast_sentiment.{npz,json}``, ``fast_emotion.{npz,json}`` and (when there)
+        ``fast_topics.{npz,json}`` from ``package``: a package name, or a folder (the ``--out``
+        of ``models/recipes/train_fast.py``)."""
+        base = Path(package) if isinstance(package, os.PathLike) else resources.files(package)
         try:
             sent_meta = json.loads((base / f"{SENTIMENT_FILE}.json").read_text(encoding="utf-8"))
             emo_meta = json.loads((base / f"{EMOTION_FILE}.json").read_text(encoding="utf-8"))
@@ -97,8 +101,9 @@ class LinearModels:
                 with (base / f"{TOPIC_FILE}.npz").open("rb") as fh:
                     topics = dict(np.load(fh))
         except (FileNotFoundError, OSError, ValueError) as exc:
+            where = f"folder {str(package)!r}" if isinstance(package, os.PathLike) else f"package {package!r}"
             raise ModelError(
-                f"cannot load the fast models from package {package!r} ({exc}); reinstall cxtext "
+                f"cannot load the fast models from {where} ({exc}); reinstall cxtext "
                 "or retrain them with: python models/recipes/train_fast.py --data DATA_DIR"
             ) from None
         if sent_meta.get("hasher") != emo_meta.get("hasher"):
@@ -144,6 +149,8 @@ class FastBackend(Backend):
 
     Args:
         batch_size: texts featurised per sparse batch.
+        model_dir: a folder of fast models (``models/recipes/train_fast.py --out``) to use
+            instead of the shipped ones (``Analyzer(backend_options={"model_dir": ...})``).
 
     Example:
         >>> backend = FastBackend()
@@ -154,15 +161,16 @@ class FastBackend(Backend):
 
     name = "fast"
 
-    def __init__(self, batch_size: int = 4096) -> None:
+    def __init__(self, batch_size: int = 4096, model_dir: str | os.PathLike | None = None) -> None:
         self.batch_size = batch_size
+        self.model_dir = None if model_dir is None else Path(model_dir)
         self._models: LinearModels | None = None
         self._features: TextFeatures | None = None
         self._hasher: TokenHasher | None = None
 
     def _load(self) -> LinearModels:
         if self._models is None:
-            models = LinearModels.load()
+            models = LinearModels.load() if self.model_dir is None else LinearModels.load(self.model_dir)
             params = models.meta["sentiment"]["hasher"]
             self._hasher = TokenHasher(
                 n_features=params["n_features"],

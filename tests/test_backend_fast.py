@@ -140,6 +140,7 @@ def test_models_load_from_a_recipe_folder(tmp_path, backend: FastBackend) -> Non
     other = FastBackend(model_dir=tmp_path)
     assert one(other, text, lang).emotions == ()  # the folder's, all 0.99, find nothing
     assert one(other, text, lang).emotion_proba == one(backend, text, lang).emotion_proba
+    assert other.describe()["model_dir"] == str(tmp_path) and "model_dir" not in backend.describe()
     with pytest.raises(ModelError, match="cannot load the fast models from folder"):
         FastBackend(model_dir=tmp_path / "missing").analyze([text], [lang])
 

@@ -274,4 +274,6 @@ class FastBackend(Backend):
         }
         if models.meta.get("topics"):
             info["topic_model"] = models.meta["topics"].get("version", "")
+        if self.model_dir is not None:
+            info["model_dir"] = str(self.model_dir)
         return info

@@ -315,3 +315,21 @@ def test_topic_conflict_flag(run, tmp_path):
     result = run(source, "--text", "comment", "--topic-conflict", "average", "-o", tmp_path / "x.csv")
     assert result.exit_code == 2 and "--topic-conflict" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_topic_context_and_neutral_emotion_options_reach_the_analyzer(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("comment\nAmbiance relaxed and stylish.\nIs there a student discount?\n", encoding="utf-8")
+
+    def tagged(*options: str):
+        out = tmp_path / "out.csv"
+        result = CliRunner().invoke(main, ["tag", str(source), "--text", "comment", "--lang", "en", "-o", str(out),
+                                           "-q", "--force", "--jobs", "1", *options])
+        assert result.exit_code == 0, result.output
+        return read_table(out)
+
+    default = tagged()
+    assert default["topics"][0] == ""  # the topic head doubts "ambiance" here
+    assert tagged("--no-topic-context")["topics"][0] == "place"
+    assert default["emotions"][1] == ""
+    assert tagged("--neutral-emotion-min", "0")["emotions"][1] == "anticipation"

@@ -43,6 +43,10 @@ def _start_language_model(ctx: click.Context, param: click.Parameter, value: str
               help="Topic model from 'cxtext train topics' (or an NLI model with --zero-shot).")
 @click.option("--topic-combine", default="union", show_default=True, type=click.Choice(["union", "model-only"]),
               help="Use the topic model together with the codebook, or alone.")
+@click.option("--topic-context/--no-topic-context", default=True, show_default=True,
+              help="Let the backend's topic model confirm, drop or add the codebook's CX topics clause by "
+                   "clause; --no-topic-context keeps the codebook's word matches (better on hotel and "
+                   "restaurant reviews, see the README).")
 @click.option("--zero-shot", is_flag=True, help="Use --topic-model as a zero-shot NLI topic classifier.")
 @click.option("--sentiment-model", metavar="PATH_OR_ID", help="[transformers] sentiment classifier.")
 @click.option("--emotion-model", metavar="PATH_OR_ID", help="[transformers] emotion classifier.")
@@ -89,7 +93,8 @@ def _start_language_model(ctx: click.Context, param: click.Parameter, value: str
 @library_call
 def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, default_lang: str | None,
         languages: str, backend: str, codebooks: tuple[str, ...], topic_model: str | None,
-        topic_combine: str, zero_shot: bool, sentiment_model: str | None, emotion_model: str | None,
+        topic_combine: str, topic_context: bool, zero_shot: bool, sentiment_model: str | None,
+        emotion_model: str | None,
         label_map: str | None, batch_size: int | None, device: str | None, topic_polar_min: float,
         topic_conflict: str, non_answers: bool, neutral_emotion_min: float, prefix: str,
         encoding: str | None, sheet: str | None, chunk_size: int, jobs: int, engine: str,
@@ -128,6 +133,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         codebooks=list(codebooks or ("default",)),
         topic_model=topic_model,
         topic_combine=topic_combine,
+        topic_context=topic_context,
         zero_shot=zero_shot,
         topic_options={k: v for k, v in (zero_shot_options or {}).items() if v is not None} or None,
         prefix=prefix,

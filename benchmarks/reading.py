@@ -102,12 +102,14 @@ _FIXED: dict[tuple[int, str], cxtext.Analyzer] = {}
 def _fixed(analyzer: cxtext.Analyzer, lang: str) -> cxtext.Analyzer:
     key = (id(analyzer), lang)
     if key not in _FIXED:
-        _FIXED[key] = cxtext.Analyzer(backend=analyzer.backend, lang=lang)
+        _FIXED[key] = cxtext.Analyzer(backend=analyzer.backend, lang=lang, backend_options=analyzer.backend_options)
     return _FIXED[key]
 
 
-def systems(with_accurate: bool) -> list[System]:
-    out = [System("cxtext default (fast)", cxtext.Analyzer().prepare())]
+def systems(with_accurate: bool, fast_model_dir: Path | None = None) -> list[System]:
+    options = {"model_dir": fast_model_dir} if fast_model_dir else None
+    name = f"cxtext fast ({fast_model_dir})" if fast_model_dir else "cxtext default (fast)"
+    out = [System(name, cxtext.Analyzer(backend_options=options).prepare())]
     if with_accurate:
         try:
             out.append(System("cxtext accurate", cxtext.Analyzer(backend="accurate").prepare()))
@@ -311,13 +313,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dump", type=Path, default=None,
                     help="also write each CX comment's outcome per cxtext system to this CSV, to compare "
                          "two models with benchmarks/paired.py")
+    ap.add_argument("--fast-model-dir", type=Path, default=None,
+                    help="read with the fast models in this folder (train_fast.py --out) instead of the shipped ones")
     args = ap.parse_args(argv)
     only = set(args.only.split(","))
     args.corpus = args.corpus or ROOT / "models" / "corpus" / args.part
     corpus = read_corpus(args.corpus) if args.corpus.is_dir() else pd.DataFrame()
     rows: list[Row] = []
     per_comment: list[dict] | None = [] if args.dump else None
-    for system in systems(not args.no_accurate):
+    for system in systems(not args.no_accurate, args.fast_model_dir):
         if "cx" in only and not corpus.empty:
             rows += cx_rows(corpus, system, args.part, per_comment)
         if "ratings" in only:

@@ -626,6 +626,18 @@ def choose_topic_rule(topic_proba, log) -> dict:
     return {"rule": rule, "dev": report}
 
 
+def write_topics(out: Path, common: dict, feat: Featurizer, cue_scale: np.ndarray, log) -> None:
+    """Fit the topic head, choose its rule and write ``fast_topics`` to ``out``."""
+    topics = train_topics(feat, cue_scale, log)
+    topics.update(choose_topic_rule(fast_topic_proba(topics, feat, cue_scale), log))
+    np.savez_compressed(out / f"{TOPIC_FILE}.npz", coef=topics["coef"].astype(np.float16),
+                        intercept=topics["intercept"])
+    (out / f"{TOPIC_FILE}.json").write_text(json.dumps({
+        **common, "labels": list(CX_TOPICS), "C": topics["C"], "n_train": topics["n_train"],
+        "dev_micro_f1_by_C": topics["dev_micro_f1"], "rule": topics["rule"], "rule_dev": topics["dev"],
+    }, indent=1))
+
+
 def rethreshold(out: Path, feat: Featurizer, log) -> None:
     """Re-choose the per-language thresholds of the emotion model in ``out`` (see
     :func:`language_thresholds`); the weights and the shared thresholds stay as they are."""
@@ -659,6 +671,9 @@ def main() -> None:
     ap.add_argument("--thresholds-only", action="store_true",
                     help="only re-choose the per-language emotion thresholds of the model in --out "
                          "(the steps a full run ends with: the raise, then the give-back)")
+    ap.add_argument("--topics-only", action="store_true",
+                    help="only refit the topic head and choose its rule again; write fast_topics to --out "
+                         "(the sentiment and emotion models there stay as they are)")
     args = ap.parse_args()
     t0 = time.time()
     log = lambda msg: print(f"[{time.time() - t0:6.0f}s] {msg}", flush=True)  # noqa: E731
@@ -671,14 +686,6 @@ def main() -> None:
     umsab = read(args.data / "sentiment" / "umsab_train.csv")
     cues, _ = feat.features.extract(list(umsab.text), list(umsab.lang))
     cue_scale = (1.0 / (cues.std(axis=0) + 1e-3)).astype(np.float32)
-
-    emo = train_emotion(args.data, feat, cue_scale, log)
-    emo["cue_scale"] = cue_scale
-    teacher = teacher_examples(args.teacher, args.teacher_anchor) if args.teacher else None
-    sent = train_sentiment(args.data, feat, emo, log, stack=not args.no_stack, teacher=teacher)
-    topics = train_topics(feat, cue_scale, log)
-    topics.update(choose_topic_rule(fast_topic_proba(topics, feat, cue_scale), log))
-
     hasher = TokenHasher(**HASHER).params()
     common = {
         "version": VERSION, "hasher": hasher, "cue_names": list(CUE_NAMES),
@@ -686,6 +693,14 @@ def main() -> None:
     }
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
+    if args.topics_only:
+        write_topics(out, common, feat, cue_scale, log)
+        return
+
+    emo = train_emotion(args.data, feat, cue_scale, log)
+    emo["cue_scale"] = cue_scale
+    teacher = teacher_examples(args.teacher, args.teacher_anchor) if args.teacher else None
+    sent = train_sentiment(args.data, feat, emo, log, stack=not args.no_stack, teacher=teacher)
     np.savez_compressed(
         out / f"{EMOTION_FILE}.npz", coef=emo["coef"].astype(np.float16),
         intercept=emo["intercept"], thresholds=emo["thresholds"],
@@ -710,12 +725,7 @@ def main() -> None:
         "n_teacher_clauses": sent["n_teacher_clauses"],
         "dev_tweet_macro_f1_cx_accuracy_clause_accuracy": sent["dev"],
     }, indent=1))
-    np.savez_compressed(out / f"{TOPIC_FILE}.npz", coef=topics["coef"].astype(np.float16),
-                        intercept=topics["intercept"])
-    (out / f"{TOPIC_FILE}.json").write_text(json.dumps({
-        **common, "labels": list(CX_TOPICS), "C": topics["C"], "n_train": topics["n_train"],
-        "dev_micro_f1_by_C": topics["dev_micro_f1"], "rule": topics["rule"], "rule_dev": topics["dev"],
-    }, indent=1))
+    write_topics(out, common, feat, cue_scale, log)
     give_back_thresholds(out, log)
     log(f"wrote {EMOTION_FILE}, {SENTIMENT_FILE} and {TOPIC_FILE} to {out}")
     log(json.dumps(emo["metrics"], indent=1))

@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .aggregate import (NEUTRAL_EMOTION_MIN, TOPIC_CONFLICTS, TOPIC_POLAR_MIN, VERDICT_WEIGHT, aggregate_predictions,
-                        calm_if_neutral, comment_prediction, topic_sentiment)
+from .aggregate import (NEUTRAL_EMOTION_MIN, TOPIC_CONFLICTS, TOPIC_POLAR_MIN, TOPIC_VERDICT_WEIGHT, VERDICT_WEIGHT,
+                        aggregate_predictions, calm_if_neutral, comment_prediction, in_comment, topic_sentiment)
 from .backends import get_backend
 from .backends.base import Backend, Prediction
 from .cells import find_comment_column
@@ -29,7 +29,7 @@ from .io.tables import is_missing
 from .lang import DETECTED, FALLBACK, FORCED, LanguageDetector, check_language
 from .nonanswers import is_non_answer
 from .schema import EMOTIONS, EMOTIONS_COLUMN, LANGUAGES, TOPICS, UNDETERMINED, output_columns
-from .segment import Span, split_comments
+from .segment import Span, sets_itself_apart, split_comments
 from .topics.base import TopicDetector, TopicMatch
 from .topics.contextual import in_context
 from .topics.matcher import CodebookDetector
@@ -175,6 +175,9 @@ class Analyzer:
         topic_conflict: what ``sentiment_<topic>`` is when one clause that mentions the topic
             is positive and another negative: ``verdict`` (default), the comment's sentiment
             when it is positive or negative, else ``mixed``; ``mixed``: always ``mixed``.
+        topic_verdict_weight: in a comment of several clauses, weight of the comment's
+            sentiment in each topic clause's before ``sentiment_<topic>`` is read (see
+            :data:`cxtext.aggregate.TOPIC_VERDICT_WEIGHT`); 0 = the topic's clauses alone.
         non_answers: read comments that say there is nothing to say ("n/a", "nada que añadir",
             "no comments, thanks") as neutral, with no topic and no emotion
             (:mod:`cxtext.nonanswers`); ``False`` reads them like any other comment.
@@ -211,6 +214,7 @@ class Analyzer:
         topic_context: bool = True,
         verdict_weight: float = VERDICT_WEIGHT,
         topic_conflict: str = "verdict",
+        topic_verdict_weight: float = TOPIC_VERDICT_WEIGHT,
         non_answers: bool = True,
         neutral_emotion_min: float | None = NEUTRAL_EMOTION_MIN,
     ) -> None:
@@ -230,6 +234,7 @@ class Analyzer:
         self.topic_context = topic_context
         self.verdict_weight = verdict_weight
         self.topic_conflict = topic_conflict
+        self.topic_verdict_weight = topic_verdict_weight
         self.non_answers = non_answers
         self.neutral_emotion_min = neutral_emotion_min
 
@@ -262,6 +267,9 @@ class Analyzer:
         if not 0.0 <= float(self.verdict_weight) <= 1.0:
             raise ConfigError(f"verdict_weight={self.verdict_weight!r} must be between 0 and 1 "
                               f"(default {VERDICT_WEIGHT}; 0 = the clauses alone)")
+        if not 0.0 <= float(self.topic_verdict_weight) <= 1.0:
+            raise ConfigError(f"topic_verdict_weight={self.topic_verdict_weight!r} must be between 0 and 1 "
+                              f"(default {TOPIC_VERDICT_WEIGHT}; 0 = the topic's clauses alone)")
         if self.topic_conflict not in TOPIC_CONFLICTS:
             raise ConfigError(f"topic_conflict={self.topic_conflict!r} is not one of "
                               f"{format_choices(TOPIC_CONFLICTS)} (default 'verdict')")
@@ -365,6 +373,7 @@ class Analyzer:
         info["topic_context"] = "on" if self.topic_rule_ else "off"
         info["verdict_weight"] = f"{float(self.verdict_weight):g}"
         info["topic_conflict"] = self.topic_conflict
+        info["topic_verdict_weight"] = f"{float(self.topic_verdict_weight):g}"
         info["non_answers"] = "on" if self.non_answers else "off"
         info["neutral_emotion_min"] = ("off" if self.neutral_emotion_min is None
                                        else f"{float(self.neutral_emotion_min):g}")
@@ -531,8 +540,12 @@ class Analyzer:
                                      self.neutral_emotion_min)
         extra = self.topic_detectors_[1:]
         per_topic: dict[str, list[Prediction]] = {}
-        for pred, matches in cached:
-            for top in {m.top_level for m in matches[0]}:
+        weight = float(self.topic_verdict_weight) if len(clauses) > 1 else 0.0
+        for clause, (pred, matches) in zip(clauses, cached):
+            tops = {m.top_level for m in matches[0]}
+            if tops and weight and not sets_itself_apart(clause.text, lang):
+                pred = in_comment(pred, prediction, weight)
+            for top in tops:
                 per_topic.setdefault(top, []).append(pred)
         verdict = prediction.sentiment if self.topic_conflict == "verdict" else None
         sentiments = {t: topic_sentiment(per_topic[t], self.topic_polar_min, verdict)

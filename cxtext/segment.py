@@ -18,19 +18,23 @@ from importlib import resources
 
 from ._tokenizer import chunk_tokenizer, is_punct, spacy_language
 
-__all__ = ["Span", "sentences", "clauses", "split_comments", "CONTRAST_MARKERS"]
+__all__ = ["Span", "sentences", "clauses", "split_comments", "sets_itself_apart", "CONTRAST_MARKERS",
+           "RESERVATION_MARKERS"]
 
 
-def _contrast_markers() -> dict[str, tuple[str, ...]]:
+def _markers(key: str) -> dict[str, tuple[str, ...]]:
     rules = resources.files("cxtext") / "data" / "lexicons" / "rules.json"
-    contrast = json.loads(rules.read_text(encoding="utf-8"))["contrast"]
-    return {lang: tuple(words) for lang, words in contrast.items()}
+    lists = json.loads(rules.read_text(encoding="utf-8"))[key]
+    return {lang: tuple(words) for lang, words in lists.items() if not lang.startswith("_")}
 
 
 #: Words that open a contrasting clause, per language: the ``contrast`` lists of the lexicon's
 #: ``data/lexicons/rules.json`` (lower case, without accents; matched ignoring case and accents,
 #: so ``porem`` finds "porém" and "porem").
-CONTRAST_MARKERS: dict[str, tuple[str, ...]] = _contrast_markers()
+CONTRAST_MARKERS: dict[str, tuple[str, ...]] = _markers("contrast")
+#: Openings of a clause that names a comment's one reservation ("Lo único, ...", "Only the
+#: price ...", "Peccato ...", "Só a entrega ..."): the ``reservation`` lists of ``rules.json``.
+RESERVATION_MARKERS: dict[str, tuple[str, ...]] = _markers("reservation")
 _MIN_CLAUSE_WORDS = 2
 #: spaCy's vocabulary grows with every new word; a fresh pipeline past this size keeps memory flat
 _MAX_VOCAB = 300_000
@@ -83,6 +87,25 @@ def _accented() -> dict[str, str]:
         if base.isascii() and base.isalpha() and char.lower() == char:
             forms[base] = forms.get(base, base) + char
     return forms
+
+
+@lru_cache(maxsize=None)
+def _apart_pattern(lang: str) -> re.Pattern[str]:
+    markers = (CONTRAST_MARKERS.get(lang, CONTRAST_MARKERS["en"])
+               + RESERVATION_MARKERS.get(lang, RESERVATION_MARKERS["en"]))
+    alternatives = "|".join(_any_accents(m) for m in sorted(set(markers), key=len, reverse=True))
+    return re.compile(rf"[\W_]*(?:{alternatives})\b", re.IGNORECASE)
+
+
+def sets_itself_apart(clause: str, lang: str = "en") -> bool:
+    """Whether ``clause`` opens with a contrast or reservation marker: the customer sets it
+    against the rest of the comment ("but the delivery was late", "Lo único, el envío tardó").
+
+    Example:
+        >>> sets_itself_apart("Lo único, el envío tardó un poco.", "es"), sets_itself_apart("El envío tardó.", "es")
+        (True, False)
+    """
+    return _apart_pattern(lang).match(clause) is not None
 
 
 def _any_accents(word: str) -> str:

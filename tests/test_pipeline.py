@@ -202,6 +202,59 @@ def test_verdict_of_the_whole_comment_is_mixed_with_the_clauses(fake_models):
         cxtext.Analyzer(verdict_weight=2, **fake_models).prepare()
 
 
+@register_backend("graded-test")
+class _Graded(Backend):
+    """Clear praise for a text with "great", a weak complaint (0.5 / 0.2 / 0.3) for any other."""
+
+    name = "graded-test"
+
+    def analyze(self, texts, langs):
+        out = []
+        for text in texts:
+            if "great" in text.lower():
+                out.append(Prediction("positive", 0.85, {"negative": 0.05, "neutral": 0.05, "positive": 0.9}))
+            else:
+                out.append(Prediction("negative", -0.2, {"negative": 0.5, "neutral": 0.2, "positive": 0.3}))
+        return out
+
+
+def test_topic_clause_is_read_in_its_comment(fake_models):
+    text = "Great store, I go every week. The delivery came on Monday."
+    read = cxtext.Analyzer(backend="graded-test", lang="en")(text)
+    alone = cxtext.Analyzer(backend="graded-test", lang="en", topic_verdict_weight=0)(text)
+    assert read.sentiment == alone.sentiment == "positive"
+    assert alone.topic_sentiment["process"] == "negative"  # the delivery clause on its own
+    assert read.topic_sentiment["process"] == "positive"  # leaning on the comment's verdict
+    assert read.topic_sentiment["place"] == alone.topic_sentiment["place"] == "positive"
+    assert cxtext.Analyzer().describe()["topic_verdict_weight"] == "0.5"
+    with pytest.raises(ConfigError, match="topic_verdict_weight"):
+        cxtext.Analyzer(topic_verdict_weight=-0.1).prepare()
+
+
+@pytest.mark.parametrize("reservation", ["Only the delivery came on Monday.", "But the delivery came on Monday."])
+def test_a_clause_that_sets_itself_apart_keeps_its_own_reading(fake_models, reservation):
+    result = cxtext.Analyzer(backend="graded-test", lang="en")(f"Great store, I go every week. {reservation}")
+    assert result.sentiment == "positive"
+    assert result.topic_sentiment["process"] == "negative"
+
+
+def test_a_one_clause_comment_is_its_own_context(fake_models):
+    result = cxtext.Analyzer(backend="graded-test", lang="en")("The delivery came on Monday.")
+    assert result.topic_sentiment == {"process": "negative"}
+
+
+def test_in_comment_mixes_the_probabilities_and_a_tie_keeps_the_clause():
+    from cxtext.aggregate import in_comment
+
+    clause, comment = _p(-0.6), _p(0.6)
+    half = in_comment(clause, comment, 0.5)
+    assert half.sentiment_proba == pytest.approx({"negative": 0.3, "neutral": 0.4, "positive": 0.3})
+    assert half.sentiment == "neutral"
+    assert in_comment(_p(-1.0), _p(1.0), 0.5).sentiment == "negative"  # 0.5 / 0.5: the clause's own
+    assert in_comment(_p(1.0), _p(-1.0), 0.5).sentiment == "positive"
+    assert in_comment(clause, comment, 0.0).sentiment_proba == clause.sentiment_proba
+
+
 def test_small_cache_never_drops_what_the_batch_needs(fake_models):
     analyzer = cxtext.Analyzer(cache_size=2, **fake_models)
     first = analyzer.analyze(["great product.", "bad delivery.", "kind staff."])

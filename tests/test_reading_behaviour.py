@@ -222,6 +222,29 @@ def test_a_positive_verdict_stands_despite_one_complaint(analyzer, text, lang, c
     assert _topics(result).get(complaint) in ("negative", "mixed"), result
 
 
+# -- a topic clause stated as a fact leans on the comment's verdict ------------------------------
+
+_REFUND_MISS = pytest.mark.xfail(strict=True, reason="known miss of cxtext-fast-5: the refund clause alone "
+                                 "reads as a complaint too strongly for the comment's verdict to turn it")
+IN_COMMENT = [
+    ("The courier rang the bell at 7:55 with the parcel I ordered at midnight. Amazing.", "en", "process"),
+    ("The refund of £40 was in my account the day after I asked. Very good.", "en", "process"),
+    ("Il corriere ha citofonato alle 7:55 con il pacco ordinato a mezzanotte. Fantastico.", "it", "process"),
+    pytest.param("El reembolso de los 40 euros llegó a la cuenta al día siguiente de pedirlo. Muy bien.", "es",
+                 "process", marks=_REFUND_MISS),
+    pytest.param("Il rimborso dei 40 euro è arrivato sul conto il giorno dopo la richiesta. Bravissimi.", "it",
+                 "process", marks=_REFUND_MISS),
+    pytest.param("O reembolso dos 40 reais caiu na conta no dia seguinte ao pedido. Muito bom.", "pt",
+                 "process", marks=_REFUND_MISS),
+]
+
+
+@pytest.mark.parametrize("text, lang, topic", IN_COMMENT)
+def test_a_fact_clause_takes_the_comments_praise(analyzer, text, lang, topic):
+    result = analyzer(text, lang=lang)
+    assert result.sentiment == "positive" and _topics(result).get(topic) == "positive", result
+
+
 # -- questions and requests are not praise --------------------------------------------------------
 
 REQUESTS = [("I need you to be a better airline!!", "en"), ("Can someone help me with my refund?", "en"),

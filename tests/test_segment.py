@@ -38,6 +38,41 @@ def test_one_contrast_list_the_lexicons():
 
 @pytest.mark.parametrize(
     ("lang", "text", "expected"),
+    [
+        ("es", "Lo único, el envío tardó un poco.", True),
+        ("es", "LO UNICO: el envio tardo", True),
+        ("es", "¡Pero qué lento fue todo!", True),
+        ("es", "El envío tardó un poco.", False),
+        ("es", "Solamente dos semanas.", False),  # a whole word, not a prefix
+        ("it", "Peccato costi un po' troppo.", True),
+        ("it", "L'unica pecca: il prezzo.", True),
+        ("it", "Il prezzo è alto.", False),
+        ("pt", "Só a entrega demorou um pouco.", True),
+        ("pt", "A entrega só demorou um pouco.", False),  # the marker must open the clause
+        ("en", "Only the price is a bit high.", True),
+        ("en", "(but the staff were rude)", True),
+        ("en", "Justice was done.", False),
+    ],
+)
+def test_a_clause_sets_itself_apart_with_a_contrast_or_reservation_marker(lang, text, expected):
+    from cxtext.segment import sets_itself_apart
+
+    assert sets_itself_apart(text, lang) is expected
+
+
+def test_reservation_markers_are_the_lexicons():
+    import json
+    from importlib import resources
+
+    from cxtext.segment import RESERVATION_MARKERS
+
+    rules = json.loads((resources.files("cxtext") / "data" / "lexicons" / "rules.json").read_text(encoding="utf-8"))
+    assert set(RESERVATION_MARKERS) == {"es", "it", "pt", "en"}
+    assert RESERVATION_MARKERS["es"] == tuple(rules["reservation"]["es"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
     [  # the list is written without accents; the text may have them or not, in any case
         ("pt", "O produto é ótimo porem a entrega atrasou", ["O produto é ótimo", "porem a entrega atrasou"]),
         ("pt", "O produto é ótimo PORÉM a entrega atrasou", ["O produto é ótimo", "PORÉM a entrega atrasou"]),

@@ -19,8 +19,9 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .aggregate import (NEUTRAL_EMOTION_MIN, TOPIC_CONFLICTS, TOPIC_POLAR_MIN, TOPIC_VERDICT_WEIGHT, VERDICT_WEIGHT,
-                        aggregate_predictions, calm_if_neutral, comment_prediction, in_comment, topic_sentiment)
+from .aggregate import (NEUTRAL_EMOTION_MIN, OPPOSED_EMOTION_MIN, TOPIC_CONFLICTS, TOPIC_POLAR_MIN,
+                        TOPIC_VERDICT_WEIGHT, VERDICT_WEIGHT, aggregate_predictions, calm_if_neutral,
+                        calm_if_opposed, comment_prediction, in_comment, topic_sentiment)
 from .backends import get_backend
 from .backends.base import Backend, Prediction
 from .cells import find_comment_column
@@ -184,6 +185,9 @@ class Analyzer:
         neutral_emotion_min: a comment or sentence read as neutral keeps only the emotions whose
             probability reaches this (see :data:`cxtext.aggregate.NEUTRAL_EMOTION_MIN`); ``None``
             keeps every emotion the backend gives.
+        opposed_emotion_min: a comment or sentence read as positive keeps a negative emotion,
+            and one read as negative keeps joy or trust, only when its probability reaches this
+            (see :data:`cxtext.aggregate.OPPOSED_EMOTION_MIN`); ``None`` keeps them all.
 
     The parameters stay attributes of the same names (:meth:`get_params`, :meth:`set_params`);
     one changed after the analyzer was prepared (``analyzer.backend = "lexicon"``) takes effect at
@@ -217,6 +221,7 @@ class Analyzer:
         topic_verdict_weight: float = TOPIC_VERDICT_WEIGHT,
         non_answers: bool = True,
         neutral_emotion_min: float | None = NEUTRAL_EMOTION_MIN,
+        opposed_emotion_min: float | None = OPPOSED_EMOTION_MIN,
     ) -> None:
         self.languages = languages
         self.lang = lang
@@ -237,6 +242,7 @@ class Analyzer:
         self.topic_verdict_weight = topic_verdict_weight
         self.non_answers = non_answers
         self.neutral_emotion_min = neutral_emotion_min
+        self.opposed_emotion_min = opposed_emotion_min
 
     # -- set-up -----------------------------------------------------------------------
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -279,6 +285,9 @@ class Analyzer:
         if self.neutral_emotion_min is not None and not 0.0 <= float(self.neutral_emotion_min) <= 1.0:
             raise ConfigError(f"neutral_emotion_min={self.neutral_emotion_min!r} must be between 0 and 1 "
                               f"(default {NEUTRAL_EMOTION_MIN}; None or 0 keeps every emotion)")
+        if self.opposed_emotion_min is not None and not 0.0 <= float(self.opposed_emotion_min) <= 1.0:
+            raise ConfigError(f"opposed_emotion_min={self.opposed_emotion_min!r} must be between 0 and 1 "
+                              f"(default {OPPOSED_EMOTION_MIN}; None or 0 keeps every emotion)")
         languages = [check_language(code) for code in self.languages]
         if not languages:
             raise ConfigError(f"languages must name at least one of {format_choices(LANGUAGES)}")
@@ -377,6 +386,8 @@ class Analyzer:
         info["non_answers"] = "on" if self.non_answers else "off"
         info["neutral_emotion_min"] = ("off" if self.neutral_emotion_min is None
                                        else f"{float(self.neutral_emotion_min):g}")
+        info["opposed_emotion_min"] = ("off" if self.opposed_emotion_min is None
+                                       else f"{float(self.opposed_emotion_min):g}")
         return info
 
     # -- analysis ---------------------------------------------------------------------
@@ -507,8 +518,7 @@ class Analyzer:
                     for detector, found in zip(self.topic_detectors_, matches)
                 }
                 clause_results.append(ClauseResult(clause.text, clause.start, clause.end, prediction, shifted))
-            sentence_prediction = calm_if_neutral(aggregate_predictions([c.prediction for c in clause_results]),
-                                                  self.neutral_emotion_min)
+            sentence_prediction = self._calm(aggregate_predictions([c.prediction for c in clause_results]))
             first, last = clauses[0], clauses[-1]
             sentence_results.append(
                 SentenceResult(text[first.start:last.end], first.start, last.end,
@@ -520,6 +530,11 @@ class Analyzer:
         prediction, (topics, evidence), sentiments, extras = found
         return CommentResult(text, language, prediction, tuple(sentence_results), topics, evidence,
                              sentiments, extras)
+
+    def _calm(self, prediction: Prediction) -> Prediction:
+        """A sentence's or comment's prediction with only the emotions its reading allows
+        (:func:`~cxtext.aggregate.calm_if_neutral`, :func:`~cxtext.aggregate.calm_if_opposed`)."""
+        return calm_if_opposed(calm_if_neutral(prediction, self.neutral_emotion_min), self.opposed_emotion_min)
 
     def _failed_result(self, text: str, language: str) -> CommentResult:
         main, *extra = self.topic_detectors_
@@ -536,8 +551,7 @@ class Analyzer:
         cache = self.cache_
         cached = [cache[(clause.text, lang)] for clause in clauses]
         whole = self.verdicts_.get(_whole_key(text, lang, clauses)) if self.verdict_weight else None
-        prediction = calm_if_neutral(comment_prediction([c[0] for c in cached], whole, self.verdict_weight),
-                                     self.neutral_emotion_min)
+        prediction = self._calm(comment_prediction([c[0] for c in cached], whole, self.verdict_weight))
         extra = self.topic_detectors_[1:]
         per_topic: dict[str, list[Prediction]] = {}
         weight = float(self.topic_verdict_weight) if len(clauses) > 1 else 0.0

@@ -317,6 +317,20 @@ def test_topic_conflict_flag(run, tmp_path):
     assert not (tmp_path / "x.csv").exists()
 
 
+def test_opposed_emotion_option_reaches_the_analyzer(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("comment\nSe me rompió la lavadora el viernes y el técnico la dejó arreglada el sábado por la "
+                      "mañana. ¡Mil gracias!\n", encoding="utf-8")
+    emotions = []
+    for options in ((), ("--opposed-emotion-min", "0")):
+        out = tmp_path / "out.csv"
+        result = CliRunner().invoke(main, ["tag", str(source), "--text", "comment", "--lang", "es", "-o", str(out),
+                                           "-q", "--force", "--jobs", "1", *options])
+        assert result.exit_code == 0, result.output
+        emotions.append(read_table(out)["emotions"][0])
+    assert "anger" not in emotions[0] and "anger" in emotions[1]
+
+
 def test_topic_context_and_neutral_emotion_options_reach_the_analyzer(tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("comment\nAmbiance relaxed and stylish.\nIs there a student discount?\n", encoding="utf-8")

@@ -102,20 +102,44 @@ def test_analyzer_topic_polar_min_option(fake_models):
     with pytest.raises(ConfigError, match="topic_polar_min"):
         cxtext.Analyzer(topic_polar_min=1.5).prepare()
 
-@register_backend("calm-test")
-class _EmotionalNeutral(Backend):
-    """Neutral for every text, with a weak anticipation and, after "scared", a strong fear."""
+def _reading_backend(name: str, read) -> None:
+    """Register a test backend ``name`` that reads each text with ``read(text) -> Prediction``."""
 
-    name = "calm-test"
+    class _Reading(Backend):
+        def analyze(self, texts, langs):
+            return [read(text) for text in texts]
 
-    def analyze(self, texts, langs):
-        out = []
-        for text in texts:
-            proba = {e: 0.0 for e in EMOTIONS} | {"anticipation": 0.3, "fear": 0.9 if "scared" in text else 0.0}
-            emotions = tuple(e for e in EMOTIONS if proba[e] >= 0.25)
-            out.append(Prediction("neutral", 0.0, {"negative": 0.1, "neutral": 0.8, "positive": 0.1},
-                                  emotions, proba))
-        return out
+    _Reading.name = name
+    register_backend(name)(_Reading)
+
+
+def _emotional_neutral(text: str) -> Prediction:
+    """Neutral, with a weak anticipation and, after "scared", a strong fear."""
+    proba = dict.fromkeys(EMOTIONS, 0.0) | {"anticipation": 0.3, "fear": 0.9 if "scared" in text else 0.0}
+    emotions = tuple(e for e in EMOTIONS if proba[e] >= 0.25)
+    return Prediction("neutral", 0.0, {"negative": 0.1, "neutral": 0.8, "positive": 0.1}, emotions, proba)
+
+
+def _opposed(text: str) -> Prediction:
+    """Praise for a text with "thanks", else a complaint; every text shows some anger and joy."""
+    praise = "thanks" in text.lower()
+    proba = dict.fromkeys(EMOTIONS, 0.0) | ({"anger": 0.6, "joy": 0.8} if praise else {"anger": 0.95, "joy": 0.5})
+    sentiment = {"negative": 0.1, "neutral": 0.1, "positive": 0.8}
+    if not praise:
+        sentiment = {"negative": 0.8, "neutral": 0.1, "positive": 0.1}
+    return Prediction("positive" if praise else "negative", 0.7 if praise else -0.7, sentiment, ("anger", "joy"), proba)
+
+
+def _graded(text: str) -> Prediction:
+    """Clear praise for a text with "great", a weak complaint (0.5 / 0.2 / 0.3) for any other."""
+    if "great" in text.lower():
+        return Prediction("positive", 0.85, {"negative": 0.05, "neutral": 0.05, "positive": 0.9})
+    return Prediction("negative", -0.2, {"negative": 0.5, "neutral": 0.2, "positive": 0.3})
+
+
+_reading_backend("calm-test", _emotional_neutral)
+_reading_backend("opposed-test", _opposed)
+_reading_backend("graded-test", _graded)
 
 
 def test_a_neutral_reading_keeps_only_its_strong_emotions(fake_models):
@@ -182,6 +206,19 @@ def test_evidence_offsets_point_into_the_comment(fake_models):
     assert result.topic_sentiment["process"] == "negative"
 
 
+def test_a_polar_reading_keeps_only_the_strong_emotions_of_the_other_valence(fake_models):
+    praise = cxtext.Analyzer(backend="opposed-test")("It broke, they fixed it, thanks")
+    complaint = cxtext.Analyzer(backend="opposed-test")("It broke and nobody came")
+    assert praise.emotions == ("joy",)  # anger 0.6 < 0.9 in a positive reading
+    assert complaint.emotions == ("anger",)  # joy 0.5 < 0.9 in a negative reading
+    assert praise.prediction.emotion_proba["anger"] == 0.6  # the probabilities stay
+    assert cxtext.Analyzer(backend="opposed-test", opposed_emotion_min=0.55)("thanks").emotions == ("anger", "joy")
+    assert cxtext.Analyzer(backend="opposed-test", opposed_emotion_min=None)("no").emotions == ("anger", "joy")
+    assert cxtext.Analyzer(**fake_models).describe()["opposed_emotion_min"] == "0.9"
+    with pytest.raises(ConfigError, match="opposed_emotion_min"):
+        cxtext.Analyzer(opposed_emotion_min=-1, **fake_models).prepare()
+
+
 def test_unique_clauses_are_analysed_once(fake_models):
     analyzer = cxtext.Analyzer(**fake_models)
     analyzer.analyze(["Great product.", "Great product.", "Great product. Bad delivery.",
@@ -200,22 +237,6 @@ def test_verdict_of_the_whole_comment_is_mixed_with_the_clauses(fake_models):
     assert with_verdict.topic_sentiment == clauses_only.topic_sentiment
     with pytest.raises(ConfigError, match="verdict_weight"):
         cxtext.Analyzer(verdict_weight=2, **fake_models).prepare()
-
-
-@register_backend("graded-test")
-class _Graded(Backend):
-    """Clear praise for a text with "great", a weak complaint (0.5 / 0.2 / 0.3) for any other."""
-
-    name = "graded-test"
-
-    def analyze(self, texts, langs):
-        out = []
-        for text in texts:
-            if "great" in text.lower():
-                out.append(Prediction("positive", 0.85, {"negative": 0.05, "neutral": 0.05, "positive": 0.9}))
-            else:
-                out.append(Prediction("negative", -0.2, {"negative": 0.5, "neutral": 0.2, "positive": 0.3}))
-        return out
 
 
 def test_topic_clause_is_read_in_its_comment(fake_models):

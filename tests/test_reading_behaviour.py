@@ -294,6 +294,24 @@ def test_an_angry_complaint_shows_anger(analyzer, text, lang):
     assert "anger" in analyzer(text, lang=lang).emotions
 
 
+SOLVED = [
+    ("Se me rompió la lavadora el viernes y el técnico la dejó arreglada el sábado por la mañana. ¡Mil gracias!", "es"),
+    ("El paquete estuvo parado varios días, pero una agente muy amable lo solucionó y me llegó al día siguiente. "
+     "Un servicio genial.", "es"),
+    ("La caldaia si è rotta venerdì sera e il tecnico l'ha riparata sabato mattina. Grazie mille!", "it"),
+    ("O pacote ficou parado vários dias, mas uma atendente muito gentil resolveu e chegou no dia seguinte. "
+     "Atendimento ótimo.", "pt"),
+    ("My boiler broke down on Friday night and the engineer had it fixed by Saturday morning. Thank you so much!",
+     "en"),
+]
+
+
+@pytest.mark.parametrize("text, lang", SOLVED)
+def test_praise_for_a_solved_problem_shows_no_anger_or_sadness(analyzer, text, lang):
+    result = analyzer(text, lang=lang)
+    assert result.sentiment == "positive" and not {"anger", "disgust", "sadness"} & set(result.emotions), result
+
+
 # -- topics without false triggers, with their evidence -------------------------------------------
 
 AMBIGUOUS = [

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..aggregate import NEUTRAL_EMOTION_MIN, TOPIC_CONFLICTS, TOPIC_POLAR_MIN
+from ..aggregate import NEUTRAL_EMOTION_MIN, OPPOSED_EMOTION_MIN, TOPIC_CONFLICTS, TOPIC_POLAR_MIN
 from ..schema import LANGUAGES
 from ._common import UsageError, force_option, library_call, quiet_option, table_io_options
 from .redact import redaction_options
@@ -65,6 +65,9 @@ def _start_language_model(ctx: click.Context, param: click.Parameter, value: str
 @click.option("--neutral-emotion-min", default=NEUTRAL_EMOTION_MIN, show_default=True, type=click.FloatRange(0, 1),
               help="A comment or sentence read as neutral keeps only the emotions whose probability reaches "
                    "this; 0 keeps every emotion the model gives.")
+@click.option("--opposed-emotion-min", default=OPPOSED_EMOTION_MIN, show_default=True, type=click.FloatRange(0, 1),
+              help="A comment or sentence read as positive keeps anger, disgust, fear or sadness (read as "
+                   "negative: joy or trust) only when its probability reaches this; 0 keeps them all.")
 @click.option("--prefix", default="", metavar="TEXT", help="Prefix for the added column names, e.g. cx_.")
 @click.option("--encoding", metavar="NAME", help="Encoding of a CSV/TSV input (default: detect UTF-8, else cp1252/latin-1).")
 @click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx input (default: the first).")
@@ -96,7 +99,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         topic_combine: str, topic_context: bool, zero_shot: bool, sentiment_model: str | None,
         emotion_model: str | None,
         label_map: str | None, batch_size: int | None, device: str | None, topic_polar_min: float,
-        topic_conflict: str, non_answers: bool, neutral_emotion_min: float, prefix: str,
+        topic_conflict: str, non_answers: bool, neutral_emotion_min: float, opposed_emotion_min: float, prefix: str,
         encoding: str | None, sheet: str | None, chunk_size: int, jobs: int, engine: str,
         scheduler: str | None, unit: str,
         exclude_speakers: tuple[str, ...], speakers: str | None, redact: bool, entities: str,
@@ -141,6 +144,7 @@ def tag(inputs: tuple[str, ...], output: str, text: str | None, lang: str, defau
         topic_conflict=topic_conflict,
         non_answers=non_answers,
         neutral_emotion_min=neutral_emotion_min,
+        opposed_emotion_min=opposed_emotion_min,
     )
     redaction = _redaction(redact, entities, names, pseudonymize_speakers, speaker_key)
     summary = tag_inputs(inputs, output, text=text, engine=engine, scheduler=scheduler, unit=unit,

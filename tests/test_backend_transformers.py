@@ -474,7 +474,7 @@ def test_cli_tag_with_transformers_backend(models, tmp_path, probs, expected):
     result = CliRunner().invoke(main, [
         "tag", str(source), "--text", "comment", "-o", str(out), "--backend", "transformers",
         "--sentiment-model", sentiment, "--emotion-model", emotion, "--batch-size", "2",
-        "--device", "cpu", "--quiet",
+        "--device", "cpu", "--quiet", "--opposed-emotion-min", "0",  # every emotion, whatever the sentiment
     ])
     assert result.exit_code == 0, result.output
     tagged = pd.read_csv(out, keep_default_na=False)

@@ -30,7 +30,10 @@ SHA-1 of the text: an interrupted run resumes, and reruns are cheap.
 ``--stage cx`` is the light alternative used for ``accurate-0.3``: it keeps the emotion head
 trained during fine-tuning (which saw the CX comments) and only chooses, on the CX dev comments,
 its mix weight with the fast model and its thresholds (:func:`add_cx_emotion_thresholds`), and
-the topic rule (:func:`add_topic_rule`); it encodes the ~4,000 dev clauses only.
+the topic rule (:func:`add_topic_rule`); it encodes the ~4,000 dev clauses only (and the
+~5,500 XED and GoEmotions dev rows, where a label no CX dev comment shows gets its threshold).
+``--stage cx-emotion`` does its emotion part alone (run for ``cxtext-fast-7``'s emotion model,
+leaving the topic rule as it was).
 
 ``--stage topics`` (``accurate-0.3.1``) replaces the topic head by a one-vs-rest logistic
 regression on the frozen fine-tuned embeddings of the CX train comments (:func:`fit_topic_head`;
@@ -267,9 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/cxtext-e5-cache"),
                         help="embedding cache folder (outside the repository)")
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where to write the NPZ files")
-    parser.add_argument("--stage", choices=("encode", "fit", "all", "cx", "topics"), default="all",
+    parser.add_argument("--stage", choices=("encode", "fit", "all", "cx", "cx-emotion", "topics"), default="all",
                         help="cx: keep the fine-tuned emotion head, choose its thresholds and the topic "
                              "rule on the CX dev comments only (minutes instead of the full refit); "
+                             "cx-emotion: only the emotion thresholds and mix of cx; "
                              "topics: refit the topic head on the frozen embeddings, then its rule")
     parser.add_argument("--with-reserve", action="store_true",
                         help="--stage topics: fit the head on the corpus's reserve/ split too")
@@ -284,9 +288,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "encode":
         cache.embed(rows["text"].tolist())
         return 0
-    if args.stage == "cx":
-        add_cx_emotion_thresholds(cache, args.out / "accurate_emotion.npz")
-        add_topic_rule(cache, args.out / TOPIC_ARTIFACT)
+    emotion_dev = rows[(rows["split"] == "dev") & (rows["corpus"] != "cx")]
+    if args.stage in ("cx", "cx-emotion"):
+        add_cx_emotion_thresholds(cache, args.out / "accurate_emotion.npz", emotion_dev)
+        if args.stage == "cx":
+            add_topic_rule(cache, args.out / TOPIC_ARTIFACT)
         return 0
     if args.stage == "topics":
         fit_topic_head(cache, args.out / TOPIC_ARTIFACT, ("train", "reserve") if args.with_reserve else ("train",))
@@ -300,14 +306,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def add_cx_emotion_thresholds(cache: EmbeddingCache, path: Path) -> None:
+def add_cx_emotion_thresholds(cache: EmbeddingCache, path: Path, emotion_dev: pd.DataFrame | None = None) -> None:
     """The mix weight with the fast model and the thresholds of the emotion head in ``path``,
     for customer comments, on the CX dev comments read clause by clause as the pipeline does (a
     comment's probability is its clauses' maximum). Thresholds by the fast backend's rule
     (``train_fast.cx_thresholds`` and ``language_thresholds``): each label's best F1, raised
     until at most ``MAX_NEUTRAL_FIRING`` of the neutral comments get an emotion, and further
-    until that holds in every language (the head has one set). The weight ``w`` in
-    :data:`FAST_WEIGHTS` with the best CX dev macro-F1 under those thresholds."""
+    until that holds in every language (the head has one set); a label no CX dev comment shows
+    starts from its best F1 on ``emotion_dev`` (the XED and GoEmotions dev rows). The weight
+    ``w`` in :data:`FAST_WEIGHTS` with the best CX dev macro-F1 under those thresholds."""
     fast = _fast_recipe()
     with np.load(path, allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
@@ -322,11 +329,19 @@ def add_cx_emotion_thresholds(cache: EmbeddingCache, path: Path) -> None:
     y = label_matrix(dev["labels"])
     neutral = (dev.label == "neutral").to_numpy()
     langs = dev.lang.to_numpy()
+    if emotion_dev is not None:
+        other_head = head.proba(cache.embed(list(emotion_dev.text)).astype(np.float64))
+        other_fast = fast_backend.proba(list(emotion_dev.text), list(emotion_dev.lang))[1]
+        other_y = label_matrix(emotion_dev["labels"])
     results = {}
     for w in FAST_WEIGHTS:
         proba = np.zeros((len(dev), len(EMOTIONS)))
         np.maximum.at(proba, owner, (1 - w) * head_p + w * fast_p)
-        shared = fast.cx_thresholds(proba, y, neutral)
+        fallback = None
+        if emotion_dev is not None:
+            other = (1 - w) * other_head + w * other_fast
+            fallback = np.array([fast.best_threshold(other_y[:, k], other[:, k]) for k in range(len(EMOTIONS))])
+        shared = fast.cx_thresholds(proba, y, neutral, fallback)
         by_lang = fast.language_thresholds(proba, langs, neutral, shared)
         thresholds = np.max(np.stack(list(by_lang.values())), axis=0).astype(np.float32)
         macro = round(float(f1_score(y, proba >= thresholds, average="macro", zero_division=0)), 4)

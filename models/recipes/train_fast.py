@@ -84,9 +84,12 @@ THRESHOLD_CHOICE = (f"chosen on the CX dev comments, then raised per language un
 #: chosen through the whole pipeline on the CX dev comments (see give_back_thresholds)
 THRESHOLD_GIVE_BACK = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10)
 TOPIC_C = (0.5, 1.0, 2.0, 4.0)
-VERSION = "cxtext-fast-6"  # bump when the recipe or data change
+VERSION = "cxtext-fast-7"  # bump when the recipe or data change
 # cxtext-fast-6 (2026-12-04): 960 hand-written hotel and restaurant rows refit the topic head alone
-# (--topics-only); the shipped fast_sentiment and fast_emotion are still cxtext-fast-5's
+# (--topics-only); the shipped fast_sentiment and fast_emotion are still cxtext-fast-5's.
+# cxtext-fast-7 (2026-12-04): a label no CX dev comment shows gets its threshold from the XED and
+# GoEmotions dev rows (cx_thresholds); only --thresholds-only was shipped (fast_emotion keeps
+# cxtext-fast-5's weights); a full run with it did not ship (fast_emotion.md)
 MODELS_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -158,6 +161,17 @@ def emotion_f1(y: np.ndarray, pred: np.ndarray) -> dict:
     }
 
 
+def emotion_dev_rows(data: Path) -> pd.DataFrame:
+    """The emotion dev rows other than the CX comments: XED and GoEmotions train bucket 1, and
+    the neutral es/it/pt tweets of buckets 0-1 (``id, lang, text, labels``)."""
+    xed = read(data / "emotion" / "xed_train.csv")
+    goe = read(data / "emotion" / "goemotions_train.csv")
+    neutral = neutral_tweets(data)
+    cols = ["id", "lang", "text", "labels"]
+    return pd.concat([xed[bucket(xed.id) == 1][cols], goe[bucket(goe.id) == 1][cols],
+                      neutral[bucket(neutral.id) < 2][cols]], ignore_index=True)
+
+
 def train_emotion(data: Path, feat: Featurizer, cue_scale: np.ndarray, log) -> dict:
     xed = read(data / "emotion" / "xed_train.csv")
     goe = read(data / "emotion" / "goemotions_train.csv")
@@ -176,8 +190,8 @@ def train_emotion(data: Path, feat: Featurizer, cue_scale: np.ndarray, log) -> d
     kind = train.pop("kind").to_numpy()
     parts = {
         "train": train,
-        "dev": pd.concat([xed[xb == 1][cols], goe[gb == 1][cols], neutral[nb < 2][cols],
-                          cx_dev[cols].assign(id=lambda f: "cx-" + f.id)], ignore_index=True),
+        "dev": pd.concat([emotion_dev_rows(data), cx_dev[cols].assign(id=lambda f: "cx-" + f.id)],
+                         ignore_index=True),
         "xed_test": xed[xb == 0].reset_index(drop=True),
         "goemotions_dev": read(data / "emotion" / "goemotions_dev.csv"),
         "emoevent_dev": read(data / "emotion" / "emoevent_dev.csv"),
@@ -213,7 +227,9 @@ def train_emotion(data: Path, feat: Featurizer, cue_scale: np.ndarray, log) -> d
                     inter.append(b[0])
                 coef, intercept = np.vstack(coefs), np.array(inter, dtype=np.float32)
                 proba = sigmoid(X["dev"] @ coef.T + intercept)
-                thresholds = cx_thresholds(proba[dev_cx], Y["dev"][dev_cx], dev_cx_neutral[dev_cx])
+                other = np.array([best_threshold(Y["dev"][~dev_cx][:, k], proba[~dev_cx][:, k])
+                                  for k in range(len(EMOTIONS))])
+                thresholds = cx_thresholds(proba[dev_cx], Y["dev"][dev_cx], dev_cx_neutral[dev_cx], other)
                 pred = proba >= thresholds
                 dev_f1 = emotion_f1(Y["dev"][dev_cx], pred[dev_cx])["macro_f1"]
                 other_f1 = emotion_f1(Y["dev"][~dev_cx], pred[~dev_cx])["macro_f1"]
@@ -267,11 +283,18 @@ def neutral_tweets(data: Path) -> pd.DataFrame:
         id=lambda f: "neutral-" + f.id.astype(str))
 
 
-def cx_thresholds(proba: np.ndarray, y: np.ndarray, neutral: np.ndarray) -> np.ndarray:
+def cx_thresholds(proba: np.ndarray, y: np.ndarray, neutral: np.ndarray,
+                  fallback: np.ndarray | None = None) -> np.ndarray:
     """Per-label thresholds for customer comments: the best F1 of each label on the CX dev
     comments, then raised together (in steps of 0.02) until at most ``MAX_NEUTRAL_FIRING`` of
-    the neutral ones get an emotion: a CX analyst wants no emotion on a plain factual comment."""
-    thresholds = np.array([best_threshold(y[:, k], proba[:, k]) for k in range(y.shape[1])])
+    the neutral ones get an emotion: a CX analyst wants no emotion on a plain factual comment.
+    A label no CX dev comment shows (``anticipation``) has no best F1 there (every threshold
+    scores 0, and the lowest would win): it starts from ``fallback`` instead, the best F1 on
+    the emotion dev rows that show it (XED, GoEmotions)."""
+    thresholds = np.array([
+        fallback[k] if fallback is not None and not y[:, k].any() else best_threshold(y[:, k], proba[:, k])
+        for k in range(y.shape[1])
+    ])
     for _ in range(40):
         if (proba[neutral] >= thresholds).any(axis=1).mean() <= MAX_NEUTRAL_FIRING:
             break
@@ -640,16 +663,29 @@ def write_topics(out: Path, common: dict, feat: Featurizer, cue_scale: np.ndarra
     }, indent=1))
 
 
-def rethreshold(out: Path, feat: Featurizer, log) -> None:
-    """Re-choose the per-language thresholds of the emotion model in ``out`` (see
-    :func:`language_thresholds`); the weights and the shared thresholds stay as they are."""
+def rethreshold(out: Path, feat: Featurizer, log, data: Path) -> None:
+    """Re-choose the thresholds of the emotion model in ``out`` for its weights, as a full run
+    does after fitting: the shared ones (:func:`cx_thresholds` on the CX dev comments, with the
+    XED and GoEmotions dev rows for a label the CX comments never show), then the per-language
+    raise (:func:`language_thresholds`). The weights stay as they are."""
     meta_path = out / f"{EMOTION_FILE}.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     with np.load(out / f"{EMOTION_FILE}.npz") as npz:
         arrays = dict(npz)
+    coef, cue_scale = arrays["coef"].astype(np.float32), np.asarray(meta["cue_scale"], np.float32)
     cx_dev = read_cx("dev")
-    proba = clause_emotion_proba(list(cx_dev.text), list(cx_dev.lang), arrays["coef"].astype(np.float32),
-                                 arrays["intercept"], feat, np.asarray(meta["cue_scale"], np.float32))
+
+    def proba_of(frame: pd.DataFrame) -> np.ndarray:
+        hashed, cues = feat(frame)
+        return sigmoid(design_matrix(hashed, cues, cue_scale) @ coef.T + arrays["intercept"])
+
+    other = emotion_dev_rows(data)
+    other_p, other_y = proba_of(other), labels_matrix(other["labels"])
+    fallback = np.array([best_threshold(other_y[:, k], other_p[:, k]) for k in range(len(EMOTIONS))])
+    arrays["thresholds"] = cx_thresholds(proba_of(cx_dev), labels_matrix(cx_dev["labels"]),
+                                         (cx_dev.label == "neutral").to_numpy(), fallback).astype(np.float32)
+    meta["thresholds"] = arrays["thresholds"].round(3).tolist()
+    proba = clause_emotion_proba(list(cx_dev.text), list(cx_dev.lang), coef, arrays["intercept"], feat, cue_scale)
     by_lang = language_thresholds(proba, cx_dev.lang.to_numpy(), (cx_dev.label == "neutral").to_numpy(),
                                   arrays["thresholds"])
     arrays.update({f"thresholds_{l}": t for l, t in by_lang.items()})
@@ -671,8 +707,8 @@ def main() -> None:
     ap.add_argument("--teacher-anchor", type=float, default=0.0,
                     help="mix the teacher's labels with the clause's comment label by this weight (0-1)")
     ap.add_argument("--thresholds-only", action="store_true",
-                    help="only re-choose the per-language emotion thresholds of the model in --out "
-                         "(the steps a full run ends with: the raise, then the give-back)")
+                    help="only re-choose the emotion thresholds of the model in --out for its weights "
+                         "(the steps a full run ends with: shared, per-language raise, give-back)")
     ap.add_argument("--topics-only", action="store_true",
                     help="only refit the topic head and choose its rule again; write fast_topics to --out "
                          "(the sentiment and emotion models there stay as they are)")
@@ -681,7 +717,7 @@ def main() -> None:
     log = lambda msg: print(f"[{time.time() - t0:6.0f}s] {msg}", flush=True)  # noqa: E731
     feat = Featurizer()
     if args.thresholds_only:
-        rethreshold(args.out, feat, log)
+        rethreshold(args.out, feat, log, args.data)
         give_back_thresholds(args.out, log)
         return
 

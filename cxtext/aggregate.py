@@ -98,6 +98,7 @@ NEGATIVE_EMOTIONS = ("anger", "disgust", "fear", "sadness")
 #: 0.9, 0.525 / 0.427 at 1.01; ``accurate`` 0.554 / 0.398 without, 0.565 / 0.404 at 0.9 and 1.01.
 #: Neutral comments given an emotion: 9.8% -> 8.4% (``fast``; a neutral comment read as polar).
 OPPOSED_EMOTION_MIN = 0.9
+_OPPOSED = {"positive": NEGATIVE_EMOTIONS, "negative": POSITIVE_EMOTIONS}
 #: Weight of the whole-comment reading in a multi-clause comment's sentiment (see
 #: :func:`comment_prediction`).
 VERDICT_WEIGHT = 0.5
@@ -212,12 +213,14 @@ def calm_if_opposed(prediction: Prediction, minimum: float | None = OPPOSED_EMOT
         >>> calm_if_opposed(fixed).emotions, calm_if_opposed(fixed, None).emotions
         (('joy',), ('anger', 'joy'))
     """
-    opposed = {"positive": NEGATIVE_EMOTIONS, "negative": POSITIVE_EMOTIONS}.get(prediction.sentiment)
-    if minimum is None or not opposed or not prediction.emotions:
+    opposed = _OPPOSED.get(prediction.sentiment)
+    if minimum is None or not opposed:
         return prediction
-    kept = tuple(e for e in prediction.emotions
-                 if e not in opposed or prediction.emotion_proba.get(e, 0.0) >= minimum)
-    return prediction if kept == prediction.emotions else replace(prediction, emotions=kept)
+    proba = prediction.emotion_proba
+    if all(e not in opposed or proba.get(e, 0.0) >= minimum for e in prediction.emotions):
+        return prediction
+    return replace(prediction, emotions=tuple(e for e in prediction.emotions
+                                              if e not in opposed or proba.get(e, 0.0) >= minimum))
 
 
 def _strongest(emotions: tuple[str, ...], proba: dict[str, float]) -> tuple[str, ...]:
@@ -270,8 +273,8 @@ def in_comment(clause: Prediction, comment: Prediction, weight: float = TOPIC_VE
     proba = {label: (1.0 - weight) * clause.sentiment_proba.get(label, 0.0)
              + weight * comment.sentiment_proba.get(label, 0.0) for label in SENTIMENTS}
     label = max(SENTIMENTS, key=lambda s: (proba[s], s == clause.sentiment))
-    return replace(clause, sentiment=label, score=max(-1.0, min(1.0, proba["positive"] - proba["negative"])),
-                   sentiment_proba=proba)
+    return Prediction(label, max(-1.0, min(1.0, proba["positive"] - proba["negative"])), proba,
+                      clause.emotions, clause.emotion_proba, clause.topic_proba)
 
 
 def _topic_label(prediction: Prediction, polar_min: float | None) -> str:

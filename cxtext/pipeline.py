@@ -557,7 +557,7 @@ class Analyzer:
         weight = float(self.topic_verdict_weight) if len(clauses) > 1 else 0.0
         for clause, (pred, matches) in zip(clauses, cached):
             tops = {m.top_level for m in matches[0]}
-            if tops and weight and not sets_itself_apart(clause.text, lang):
+            if tops and weight and not _agrees(pred, prediction) and not sets_itself_apart(clause.text, lang):
                 pred = in_comment(pred, prediction, weight)
             for top in tops:
                 per_topic.setdefault(top, []).append(pred)
@@ -695,6 +695,22 @@ def _same_params(before: dict[str, Any], now: dict[str, Any]) -> bool:
         except (TypeError, ValueError):  # e.g. arrays, whose == has no single truth value
             return False
     return True
+
+
+def _agrees(clause: Prediction, comment: Prediction) -> bool:
+    """Whether a clause and its comment share a polar label that is each one's most probable
+    class: reading the clause in its comment (:func:`~cxtext.aggregate.in_comment`) would keep
+    it (a mix of two distributions keeps a class both rank first), so the mix is skipped."""
+    label = clause.sentiment
+    if label == "neutral" or label != comment.sentiment:
+        return False
+    a, b = clause.sentiment_proba, comment.sentiment_proba
+    top_a, top_b = a.get(label, 0.0), b.get(label, 0.0)
+    return (a.get("neutral", 0.0) <= top_a and b.get("neutral", 0.0) <= top_b
+            and a.get(_OTHER_POLE[label], 0.0) <= top_a and b.get(_OTHER_POLE[label], 0.0) <= top_b)
+
+
+_OTHER_POLE = {"positive": "negative", "negative": "positive"}
 
 
 def _whole_key(text: str, lang: str, clauses: Sequence[Span]) -> tuple[str, str] | None:

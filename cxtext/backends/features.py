@@ -417,6 +417,8 @@ def _murmurhash():  # noqa: ANN202 - murmurhash3_32(key, seed, positive) of scik
             def _MURMUR(key: str, seed: int = 0, positive: bool = True) -> int:  # noqa: N802
                 # encoded here: a lone surrogate raises UnicodeEncodeError, as in scikit-learn
                 return hash_bytes(key.encode("utf-8"), seed, not positive)
+
+            _MURMUR.bytes_hash = hash_bytes  # for TokenHasher's loop: the same numbers, one call less
     return _MURMUR
 
 
@@ -463,9 +465,12 @@ class TokenHasher:
         }
 
     def _token(self, token: str) -> tuple[int, np.ndarray]:
-        murmurhash3_32 = _murmurhash()
         n = self.n_features
-        word_hash = int(murmurhash3_32("w:" + token, seed=0, positive=True))
+        murmur = _murmurhash()
+        raw = getattr(murmur, "bytes_hash", None)  # mmh3 on the UTF-8 bytes: one call less per n-gram
+        hash_of = ((lambda key: raw(key.encode("utf-8"), 0, False)) if raw is not None
+                   else (lambda key: int(murmur(key, seed=0, positive=True))))
+        word_hash = hash_of("w:" + token)
         cols = [word_hash % n]
         negated = token.startswith("n:")
         base = token[2:] if negated else token
@@ -478,7 +483,10 @@ class TokenHasher:
                 for k in range(lo, hi + 1)
                 for i in range(0, max(len(padded) - k + 1, 0))
             }
-            cols.extend(int(murmurhash3_32(prefix + g, seed=0, positive=True)) % n for g in grams)
+            if raw is not None:
+                cols.extend(raw((prefix + g).encode("utf-8"), 0, False) % n for g in grams)
+            else:
+                cols.extend(hash_of(prefix + g) % n for g in grams)
         # an int32 array: a quarter of the memory of a tuple of Python ints, and one copy per batch
         hit = (word_hash, np.array(cols, dtype=np.int32))
         if len(self._cache) > 300_000:

@@ -103,7 +103,7 @@ _OPPOSED = {"positive": NEGATIVE_EMOTIONS, "negative": POSITIVE_EMOTIONS}
 #: :func:`comment_prediction`).
 VERDICT_WEIGHT = 0.5
 #: Weight of a multi-clause comment's sentiment probabilities in each of its topic clauses'
-#: (see :func:`topic_sentiment`). Chosen on dev from 0, 0.3-0.7 and 0.85, 1 (``fast``): CX dev
+#: (see :func:`in_comment`). Chosen on dev from 0, 0.3-0.7 and 0.85, 1 (``fast``): CX dev
 #: topic polarity 0.773 with none, 0.784 / 0.785 / 0.781 at 0.4 / 0.5 / 0.6, 0.775 at 1 (every
 #: language up at 0.5: es 0.785 -> 0.793, it 0.788 -> 0.801, pt 0.775 -> 0.787, en 0.745 ->
 #: 0.758); the review sets, mostly one clause per sentence, within 0.003. Then a clause that

@@ -340,7 +340,7 @@ def add_cx_emotion_thresholds(cache: EmbeddingCache, path: Path, emotion_dev: pd
         fallback = None
         if emotion_dev is not None:
             other = (1 - w) * other_head + w * other_fast
-            fallback = np.array([fast.best_threshold(other_y[:, k], other[:, k]) for k in range(len(EMOTIONS))])
+            fallback = fast.best_thresholds(other_y, other)
         shared = fast.cx_thresholds(proba, y, neutral, fallback)
         by_lang = fast.language_thresholds(proba, langs, neutral, shared)
         thresholds = np.max(np.stack(list(by_lang.values())), axis=0).astype(np.float32)

@@ -227,8 +227,7 @@ def train_emotion(data: Path, feat: Featurizer, cue_scale: np.ndarray, log) -> d
                     inter.append(b[0])
                 coef, intercept = np.vstack(coefs), np.array(inter, dtype=np.float32)
                 proba = sigmoid(X["dev"] @ coef.T + intercept)
-                other = np.array([best_threshold(Y["dev"][~dev_cx][:, k], proba[~dev_cx][:, k])
-                                  for k in range(len(EMOTIONS))])
+                other = best_thresholds(Y["dev"][~dev_cx], proba[~dev_cx])
                 thresholds = cx_thresholds(proba[dev_cx], Y["dev"][dev_cx], dev_cx_neutral[dev_cx], other)
                 pred = proba >= thresholds
                 dev_f1 = emotion_f1(Y["dev"][dev_cx], pred[dev_cx])["macro_f1"]
@@ -291,10 +290,9 @@ def cx_thresholds(proba: np.ndarray, y: np.ndarray, neutral: np.ndarray,
     A label no CX dev comment shows (``anticipation``) has no best F1 there (every threshold
     scores 0, and the lowest would win): it starts from ``fallback`` instead, the best F1 on
     the emotion dev rows that show it (XED, GoEmotions)."""
-    thresholds = np.array([
-        fallback[k] if fallback is not None and not y[:, k].any() else best_threshold(y[:, k], proba[:, k])
-        for k in range(y.shape[1])
-    ])
+    thresholds = best_thresholds(y, proba)
+    if fallback is not None:
+        thresholds = np.where(y.any(axis=0), thresholds, fallback)
     for _ in range(40):
         if (proba[neutral] >= thresholds).any(axis=1).mean() <= MAX_NEUTRAL_FIRING:
             break
@@ -415,6 +413,11 @@ def lexicon_emotion_examples() -> pd.DataFrame:
             if emotions and not term.endswith("*"):
                 rows.append((f"lexicon-{lang}-{term}", lang, term.replace("_", " "), ";".join(emotions)))
     return pd.DataFrame(rows, columns=["id", "lang", "text", "labels"])
+
+
+def best_thresholds(y: np.ndarray, proba: np.ndarray) -> np.ndarray:
+    """:func:`best_threshold` of every label (column)."""
+    return np.array([best_threshold(y[:, k], proba[:, k]) for k in range(y.shape[1])])
 
 
 def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
@@ -680,8 +683,7 @@ def rethreshold(out: Path, feat: Featurizer, log, data: Path) -> None:
         return sigmoid(design_matrix(hashed, cues, cue_scale) @ coef.T + arrays["intercept"])
 
     other = emotion_dev_rows(data)
-    other_p, other_y = proba_of(other), labels_matrix(other["labels"])
-    fallback = np.array([best_threshold(other_y[:, k], other_p[:, k]) for k in range(len(EMOTIONS))])
+    fallback = best_thresholds(labels_matrix(other["labels"]), proba_of(other))
     arrays["thresholds"] = cx_thresholds(proba_of(cx_dev), labels_matrix(cx_dev["labels"]),
                                          (cx_dev.label == "neutral").to_numpy(), fallback).astype(np.float32)
     meta["thresholds"] = arrays["thresholds"].round(3).tolist()
